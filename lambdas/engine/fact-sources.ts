@@ -1,0 +1,36 @@
+/**
+ * Where each kind of fact comes from, as IAM actions. Checks and fixes declare the sources they
+ * read; the least-privilege policy (`permissions.ts`) is generated from those declarations, so
+ * the code and the policy cannot drift apart. A test runs a scan on the simulated account and
+ * asserts every API call it made is covered here.
+ */
+export const FACT_SOURCES = {
+  /** Discovery: every instance and every SSM registration (both read to the end). */
+  inventory: ['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation'],
+  instanceStatus: ['ec2:DescribeInstanceStatus'],
+  images: ['ec2:DescribeImages'],
+  consoleOutput: ['ec2:GetConsoleOutput'],
+  network: [
+    'ec2:DescribeVpcs',
+    'ec2:DescribeVpcAttribute',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeInternetGateways',
+    'ec2:DescribeNatGateways',
+    'ec2:DescribeVpcEndpoints',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeNetworkAcls',
+    'ec2:DescribeDhcpOptions',
+  ],
+  instanceProfile: [
+    'iam:GetInstanceProfile',
+    'iam:GetRole',
+    'iam:ListAttachedRolePolicies',
+    'iam:SimulatePrincipalPolicy',
+  ],
+  dhmc: ['ssm:GetServiceSetting', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:SimulatePrincipalPolicy'],
+  metadataUsage: ['cloudwatch:GetMetricData'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type FactSource = keyof typeof FACT_SOURCES;

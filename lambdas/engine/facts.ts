@@ -1,0 +1,136 @@
+/**
+ * What the adapters collect and the checks read. Everything here is plain data in the AWS APIs'
+ * own shapes (SDK v3 types), grouped the way it is collected: one picture per VPC, one per
+ * instance profile/role, one DHMC picture per run. Checks never call AWS; they read these.
+ */
+import type {
+  DhcpOptions,
+  Image,
+  Instance,
+  InstanceStatus,
+  InternetGateway,
+  NatGateway,
+  NetworkAcl,
+  NetworkInterface,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+import type { InstanceInformation } from '@aws-sdk/client-ssm';
+import type { Readout } from './readout.ts';
+
+export type SsmStatus = 'NotRegistered' | 'ConnectionLost';
+
+/** A running instance that Systems Manager does not manage. */
+export interface Candidate {
+  instance: Instance;
+  ssmStatus: SsmStatus;
+  /** The SSM entry of a ConnectionLost instance (agent version, last ping, platform). */
+  information?: InstanceInformation;
+}
+
+/** An IAM policy document, already URL-decoded and parsed. */
+export interface PolicyDocument {
+  Version?: string;
+  Statement: PolicyStatement | PolicyStatement[];
+}
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | Record<string, string | string[]>;
+  NotPrincipal?: '*' | Record<string, string | string[]>;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** `iam:SimulatePrincipalPolicy` decisions, keyed by action name. */
+export type SimulatedDecisions = Record<string, 'allowed' | 'implicitDeny' | 'explicitDeny'>;
+
+export interface RolePicture {
+  name: string;
+  arn: string;
+  trustPolicy: PolicyDocument;
+  /** ARNs of the managed policies attached to the role. */
+  attachedPolicyArns: string[];
+  /**
+   * The role's effective decisions for the actions a check cares about, from
+   * `iam:SimulatePrincipalPolicy`. Absent when a known-sufficient managed policy is attached
+   * (no need to ask); a failed simulation is a problem readout.
+   */
+  simulated?: Readout<SimulatedDecisions>;
+}
+
+export interface ProfilePicture {
+  /** The ARN on the instance (`IamInstanceProfile.Arn`). */
+  arn: string;
+  name: string;
+  /** false when IAM answered NoSuchEntity: the profile was deleted after being attached. */
+  exists: boolean;
+  /** The profile's role, `null` when the profile holds none. */
+  role: Readout<RolePicture> | null;
+}
+
+/** Default Host Management Configuration, read once per run. */
+export interface DhmcPicture {
+  /** Value of `/ssm/managed-instance/default-ec2-instance-management-role`; `$None` = off. */
+  settingValue: string;
+  /** The configured role (`null`: IAM has no such role). Absent when the setting is `$None`. */
+  role?: Readout<RolePicture | null>;
+}
+
+/** `enableDnsSupport` / `enableDnsHostnames`, from `DescribeVpcAttribute`. */
+export interface VpcDnsAttributes {
+  enableDnsSupport: boolean;
+  enableDnsHostnames: boolean;
+}
+
+/**
+ * Everything about one VPC that the network checks need. Each part is read on its own, so a
+ * denied `DescribeNetworkAcls` degrades only the ACL check.
+ */
+export interface NetworkPicture {
+  vpc: Readout<Vpc>;
+  /** Read only when the VPC has interface endpoints for the SSM services (they need both on). */
+  dnsAttributes: Readout<VpcDnsAttributes>;
+  subnets: Readout<Subnet[]>;
+  routeTables: Readout<RouteTable[]>;
+  internetGateways: Readout<InternetGateway[]>;
+  natGateways: Readout<NatGateway[]>;
+  /** Interface endpoints of the VPC for ssm, ec2messages and ssmmessages. */
+  endpoints: Readout<VpcEndpoint[]>;
+  /** The network interfaces of those endpoints (their subnets and private addresses). */
+  endpointInterfaces: Readout<NetworkInterface[]>;
+  /** The security groups of the candidates in this VPC and of the endpoints. */
+  securityGroups: Readout<SecurityGroup[]>;
+  networkAcls: Readout<NetworkAcl[]>;
+  /** The VPC's DHCP options set; `undefined` when the VPC uses none (`default` is a set too). */
+  dhcpOptions: Readout<DhcpOptions | undefined>;
+}
+
+/** Everything one candidate's checks may read. Built by the adapters, deduplicated per batch. */
+export interface InstanceFacts {
+  region: string;
+  partition: string;
+  accountId: string;
+  candidate: Candidate;
+  /** `undefined` status means EC2 reported none (treated as ok/ok, like the console). */
+  status: Readout<InstanceStatus | undefined>;
+  /** `undefined` image means it is not visible to this account (deregistered or private). */
+  image: Readout<Image | undefined>;
+  network: NetworkPicture;
+  /** `null` when the instance has no instance profile attached. */
+  profile: Readout<ProfilePicture> | null;
+  dhmc: Readout<DhmcPicture>;
+  /**
+   * Sum of CloudWatch `MetadataNoToken` over the look-back window. Absent when it was not
+   * needed (IMDSv2 already required, or the endpoint disabled).
+   */
+  metadataNoToken?: Readout<number>;
+  /** Decoded `GetConsoleOutput` text (`undefined`: none available). Absent when not read. */
+  consoleOutput?: Readout<string | undefined>;
+}

@@ -1,0 +1,97 @@
+/** The `ssm-doctor/report@1` document (see shared/report-format.md). */
+import type { CauseCode, RootCause } from './causes.ts';
+import type { CheckResult } from './check.ts';
+import type { SsmStatus } from './facts.ts';
+import type { Settings } from './settings.ts';
+
+export const REPORT_FORMAT = 'ssm-doctor/report@1';
+
+export type FixId = 'attach-instance-profile' | 'attach-core-policy' | 'enforce-imdsv2';
+export type RemediationStatus = 'planned' | 'applied' | 'verified' | 'skipped' | 'failed';
+export type SkipReason =
+  | 'mode-off'
+  | 'opted-out'
+  | 'cap-reached'
+  | 'cooldown'
+  | 'imdsv1-in-use'
+  /** CloudWatch could not say whether IMDSv1 is in use: never guess in favour of a change. */
+  | 'imdsv1-usage-unknown'
+  | 'not-enabled'
+  /** Re-read right before acting: someone or something already fixed it. */
+  | 'already-fixed'
+  /** Re-read right before acting: no longer running. */
+  | 'not-running';
+
+export interface Remediation {
+  id: FixId;
+  status: RemediationStatus;
+  /** Why it is skipped / failed, or `dry-run` for a planned fix; absent when applied. */
+  reason?: string;
+  /** What the fix acts on: the instance id or the role name. */
+  target: string;
+  /** Other instances a change to a shared role also affects. */
+  alsoAffects?: string[];
+  /** Recorded when applied (or failed): before/after state, time, request id, error. */
+  record?: RemediationRecord;
+}
+
+export interface RemediationRecord {
+  at: string;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string;
+  errorCode?: string;
+  message?: string;
+}
+
+export interface Finding {
+  instanceId: string;
+  name: string | null;
+  ssmStatus: SsmStatus;
+  rootCause: RootCause;
+  causes: CauseCode[];
+  checks: CheckResult[];
+  remediations: Remediation[];
+  nextSteps: string[];
+  /** Extra context that does not fit elsewhere: platform, vpc, subnet, profile, agent, last ping. */
+  instance: FindingInstance;
+}
+
+export interface FindingInstance {
+  platform: 'linux' | 'windows' | 'macos' | 'unknown';
+  vpcId?: string;
+  subnetId?: string;
+  privateIpAddress?: string;
+  instanceProfileArn?: string;
+  launchTime?: string;
+  agentVersion?: string;
+  lastPingDateTime?: string;
+}
+
+export interface Summary {
+  runningInstances: number;
+  online: number;
+  notRegistered: number;
+  connectionLost: number;
+  ignored: number;
+  inGracePeriod: number;
+}
+
+export interface RunError {
+  /** e.g. `setting`, `discovery`, `permissions`. */
+  kind: string;
+  message: string;
+  /** The parameter, operation or area it concerns. */
+  subject?: string;
+}
+
+export interface Report {
+  format: typeof REPORT_FORMAT;
+  accountId: string;
+  region: string;
+  generatedAt: string;
+  settings: Settings;
+  summary: Summary;
+  findings: Finding[];
+  errors: RunError[];
+}
