@@ -36,19 +36,23 @@ export const CAUSE_SUMMARY: Record<CauseCode, string> = {
   ROUTE_BLACKHOLE: 'the default route points at a deleted target (blackhole)',
   PUBLIC_IP_MISSING: 'routed to an internet gateway but the instance has no public IPv4 address',
   NAT_GATEWAY_UNAVAILABLE: 'the NAT gateway is not available or has no route to the internet',
-  VPC_ENDPOINT_MISSING: 'the VPC relies on interface endpoints and one of ssm/ec2messages/ssmmessages is missing',
+  VPC_ENDPOINT_MISSING:
+    'the VPC relies on interface endpoints and one of ssm/ec2messages/ssmmessages is missing',
   VPC_DNS_DISABLED: 'VPC DNS support or DNS hostnames is off, so endpoint private DNS cannot work',
-  VPC_ENDPOINT_PRIVATE_DNS_DISABLED: 'an interface endpoint has private DNS off and there is no internet path',
+  VPC_ENDPOINT_PRIVATE_DNS_DISABLED:
+    'an interface endpoint has private DNS off and there is no internet path',
   NACL_BLOCKED: 'a network ACL blocks HTTPS out or the return traffic in',
   SECURITY_GROUP_EGRESS_BLOCKED: 'no security group on the instance allows HTTPS (TCP 443) out',
-  ENDPOINT_SECURITY_GROUP_INGRESS_BLOCKED: 'the VPC endpoint security groups do not allow HTTPS in from the instance',
+  ENDPOINT_SECURITY_GROUP_INGRESS_BLOCKED:
+    'the VPC endpoint security groups do not allow HTTPS in from the instance',
   IMDS_DISABLED: 'the instance metadata service is disabled, so the agent has no identity or credentials',
   INSTANCE_PROFILE_NOT_FOUND: 'the attached instance profile no longer exists',
   INSTANCE_PROFILE_NO_ROLE: 'the instance profile holds no role',
   ROLE_TRUST_POLICY_INVALID: 'the instance role does not trust ec2.amazonaws.com',
   ROLE_MISSING_SSM_PERMISSIONS: 'the instance role lacks the AmazonSSMManagedInstanceCore permissions',
   NO_INSTANCE_PROFILE: 'no instance profile and Default Host Management Configuration is off',
-  DHMC_ROLE_INVALID: 'the Default Host Management Configuration role is missing, untrusted or lacks permissions',
+  DHMC_ROLE_INVALID:
+    'the Default Host Management Configuration role is missing, untrusted or lacks permissions',
   DHMC_AGENT_TOO_OLD: 'the agent is too old for Default Host Management Configuration (needs 3.2.582.0+)',
   AGENT_NOT_PREINSTALLED: 'the AMI does not ship the SSM Agent: it may not be installed',
 };

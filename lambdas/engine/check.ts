@@ -3,8 +3,8 @@
  * it needs, see `permissions.ts`), and a pure evaluation over one candidate's facts.
  */
 import type { CauseCode } from './causes.ts';
-import type { InstanceFacts } from './facts.ts';
 import type { FactSource } from './fact-sources.ts';
+import type { InstanceFacts } from './facts.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'unknown' | 'skip';
 
@@ -36,7 +36,12 @@ export const result = {
     summary,
     evidence,
   }),
-  warn: (id: string, summary: string, evidence: Record<string, unknown> = {}, nextSteps?: string[]): CheckResult => ({
+  warn: (
+    id: string,
+    summary: string,
+    evidence: Record<string, unknown> = {},
+    nextSteps?: string[],
+  ): CheckResult => ({
     id,
     status: 'warn',
     summary,

@@ -29,7 +29,12 @@ export const FACT_SOURCES = {
     'iam:ListAttachedRolePolicies',
     'iam:SimulatePrincipalPolicy',
   ],
-  dhmc: ['ssm:GetServiceSetting', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:SimulatePrincipalPolicy'],
+  dhmc: [
+    'ssm:GetServiceSetting',
+    'iam:GetRole',
+    'iam:ListAttachedRolePolicies',
+    'iam:SimulatePrincipalPolicy',
+  ],
   metadataUsage: ['cloudwatch:GetMetricData'],
 } as const satisfies Record<string, readonly string[]>;
 

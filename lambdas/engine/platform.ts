@@ -9,9 +9,15 @@ export function platformOf(candidate: Candidate): Platform {
   if (ssmPlatform === 'Windows') return 'windows';
   if (ssmPlatform === 'MacOS') return 'macos';
   if (ssmPlatform === 'Linux') return 'linux';
-  if (instance.Platform === 'windows' || /windows/i.test(instance.PlatformDetails ?? '')) return 'windows';
+  // The API returns "windows" although the SDK's enum says "Windows": accept both.
+  if (
+    String(instance.Platform ?? '').toLowerCase() === 'windows' ||
+    /windows/i.test(instance.PlatformDetails ?? '')
+  )
+    return 'windows';
   if (instance.InstanceType?.startsWith('mac')) return 'macos';
-  if (instance.PlatformDetails && /linux|unix|red hat|suse|ubuntu/i.test(instance.PlatformDetails)) return 'linux';
+  if (instance.PlatformDetails && /linux|unix|red hat|suse|ubuntu/i.test(instance.PlatformDetails))
+    return 'linux';
   return 'unknown';
 }
 

@@ -29,6 +29,8 @@ export interface Remediation {
   reason?: string;
   /** What the fix acts on: the instance id or the role name. */
   target: string;
+  /** Set when another finding's remediation makes this same change (a shared role): its instance id. */
+  coveredBy?: string;
   /** Other instances a change to a shared role also affects. */
   alsoAffects?: string[];
   /** Recorded when applied (or failed): before/after state, time, request id, error. */

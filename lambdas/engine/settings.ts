@@ -67,7 +67,10 @@ export const SETTING_SPECS = {
   notifyOn: {
     parameter: 'notify-on',
     accepted: 'changes or every-run',
-    schema: z.string().trim().pipe(z.enum(['changes', 'every-run'])),
+    schema: z
+      .string()
+      .trim()
+      .pipe(z.enum(['changes', 'every-run'])),
   },
 } as const satisfies Record<keyof Settings, { parameter: string; accepted: string; schema: z.ZodType }>;
 

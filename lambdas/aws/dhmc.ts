@@ -1,0 +1,22 @@
+/** Default Host Management Configuration: one service setting and one role per run. */
+import { GetServiceSettingCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { DhmcPicture } from '../engine/facts.ts';
+import { type Readout, readOk } from '../engine/readout.ts';
+import { attempt } from './errors.ts';
+import { type IamReader, type RoleRequirement, roleNameOf } from './iam.ts';
+
+export const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
+
+export async function readDhmc(
+  ssm: SSMClient,
+  iam: IamReader,
+  requirement: RoleRequirement,
+): Promise<Readout<DhmcPicture>> {
+  const setting = await attempt('GetServiceSetting', () =>
+    ssm.send(new GetServiceSettingCommand({ SettingId: DHMC_SETTING_ID })),
+  );
+  if (!setting.ok) return setting;
+  const settingValue = setting.value.ServiceSetting?.SettingValue ?? '$None';
+  if (settingValue === '$None') return readOk({ settingValue });
+  return readOk({ settingValue, role: await iam.roleByName(roleNameOf(settingValue), requirement) });
+}

@@ -1,0 +1,126 @@
+/**
+ * One IAM picture per instance profile and per role, however many instances share them. A role's
+ * permissions are settled by its attached managed policies when a known-sufficient one is there;
+ * otherwise one `SimulatePrincipalPolicy` call asks IAM itself, which weighs inline and
+ * customer-managed policies, explicit denies and permission boundaries for us.
+ */
+import {
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  type IAMClient,
+  paginateListAttachedRolePolicies,
+  type Role,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
+import type { PolicyDocument, ProfilePicture, RolePicture, SimulatedDecisions } from '../engine/facts.ts';
+import { type Readout, readFailed, readOk } from '../engine/readout.ts';
+import { attempt, isNotFound, toProblem } from './errors.ts';
+import { drain } from './paging.ts';
+
+export interface RoleRequirement {
+  /** Actions the role must be allowed. */
+  actions: readonly string[];
+  /** Managed policy names that are known to grant them all (no need to simulate). */
+  sufficientPolicies: readonly string[];
+}
+
+/** IAM returns policy documents URL-encoded; world files and some tools give plain JSON. */
+export function decodePolicyDocument(document: unknown): PolicyDocument {
+  if (typeof document === 'string') {
+    const text = document.trim().startsWith('{') ? document : decodeURIComponent(document);
+    return JSON.parse(text) as PolicyDocument;
+  }
+  return (document ?? { Statement: [] }) as PolicyDocument;
+}
+
+/** `arn:aws:iam::123:instance-profile/path/name` → `name` (the API takes the name without path). */
+export const profileNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+/** A DHMC setting may hold `service-role/Name`: GetRole takes the name alone. */
+export const roleNameOf = (value: string) => value.slice(value.lastIndexOf('/') + 1);
+
+export class IamReader {
+  private readonly roles = new Map<string, Promise<Readout<RolePicture>>>();
+
+  constructor(
+    private readonly iam: IAMClient,
+    private readonly requirement: RoleRequirement,
+  ) {}
+
+  async profiles(arns: readonly string[]): Promise<Map<string, Readout<ProfilePicture>>> {
+    const unique = [...new Set(arns)];
+    const pictures = await Promise.all(unique.map((arn) => this.profile(arn)));
+    return new Map(unique.map((arn, i) => [arn, pictures[i] as Readout<ProfilePicture>]));
+  }
+
+  private async profile(arn: string): Promise<Readout<ProfilePicture>> {
+    const name = profileNameOf(arn);
+    try {
+      const { InstanceProfile } = await this.iam.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: name }),
+      );
+      const role = InstanceProfile?.Roles?.[0];
+      return readOk({ arn, name, exists: true, role: role ? await this.roleFrom(role) : null });
+    } catch (error) {
+      if (isNotFound(error)) return readOk({ arn, name, exists: false, role: null });
+      return readFailed(toProblem('GetInstanceProfile', error));
+    }
+  }
+
+  /** A role by name; `null` when IAM has no such role. */
+  async roleByName(name: string, requirement = this.requirement): Promise<Readout<RolePicture | null>> {
+    try {
+      const { Role: role } = await this.iam.send(new GetRoleCommand({ RoleName: name }));
+      if (!role) return readOk(null);
+      return await this.picture(role, requirement);
+    } catch (error) {
+      if (isNotFound(error)) return readOk(null);
+      return readFailed(toProblem('GetRole', error));
+    }
+  }
+
+  private roleFrom(role: Role): Promise<Readout<RolePicture>> {
+    const key = role.RoleName ?? role.Arn ?? '';
+    let picture = this.roles.get(key);
+    if (!picture) {
+      picture = this.picture(role, this.requirement);
+      this.roles.set(key, picture);
+    }
+    return picture;
+  }
+
+  private async picture(role: Role, requirement: RoleRequirement): Promise<Readout<RolePicture>> {
+    const name = role.RoleName ?? '';
+    const attached = await attempt('ListAttachedRolePolicies', () =>
+      drain(
+        paginateListAttachedRolePolicies({ client: this.iam, pageSize: 100 }, { RoleName: name }),
+        (p) => p.AttachedPolicies,
+      ),
+    );
+    if (!attached.ok) return attached;
+    const attachedPolicyArns = attached.value.map((p) => p.PolicyArn ?? '').filter(Boolean);
+    const sufficient = attachedPolicyArns.some((arn) =>
+      requirement.sufficientPolicies.some((p) => arn.endsWith(`:policy/${p}`)),
+    );
+    const picture: RolePicture = {
+      name,
+      arn: role.Arn ?? '',
+      trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
+      attachedPolicyArns,
+    };
+    if (!sufficient) picture.simulated = await this.simulate(picture.arn, requirement.actions);
+    return readOk(picture);
+  }
+
+  private simulate(roleArn: string, actions: readonly string[]): Promise<Readout<SimulatedDecisions>> {
+    return attempt('SimulatePrincipalPolicy', async () => {
+      const { EvaluationResults = [] } = await this.iam.send(
+        new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: [...actions] }),
+      );
+      const decisions: SimulatedDecisions = {};
+      for (const result of EvaluationResults) {
+        if (result.EvalActionName) decisions[result.EvalActionName] = result.EvalDecision ?? 'implicitDeny';
+      }
+      return decisions;
+    });
+  }
+}

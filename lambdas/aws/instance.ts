@@ -1,0 +1,164 @@
+/**
+ * Per-instance facts read in bulk: status checks and AMIs for the whole batch in a few calls,
+ * console output only for the instances whose outside checks explain nothing (it is one call per
+ * instance), and IMDSv1 usage only where the IMDSv2 fix could run (500 metrics per call).
+ */
+import {
+  type CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  type EC2Client,
+  GetConsoleOutputCommand,
+  type Image,
+  type InstanceStatus,
+  paginateDescribeImages,
+  paginateDescribeInstanceStatus,
+} from '@aws-sdk/client-ec2';
+import { type Readout, readFailed, readOk } from '../engine/readout.ts';
+import { attempt } from './errors.ts';
+import { chunk, drain } from './paging.ts';
+
+/**
+ * Status checks of the given instances. Rather than 100 ids per call (which fails whole when one
+ * instance vanished mid-run), ask for the instances whose checks are anything but ok: two filtered
+ * reads for the whole fleet, usually one page each. Absent = ok/ok, as the console shows it.
+ */
+export async function readStatuses(
+  ec2: EC2Client,
+  instanceIds: readonly string[],
+): Promise<Map<string, Readout<InstanceStatus | undefined>>> {
+  const notOk = ['impaired', 'initializing', 'insufficient-data'];
+  const read = await attempt('DescribeInstanceStatus', async () => {
+    const [instance, system] = await Promise.all(
+      ['instance-status.status', 'system-status.status'].map((Name) =>
+        drain(
+          paginateDescribeInstanceStatus(
+            { client: ec2, pageSize: 1000 },
+            { Filters: [{ Name, Values: notOk }] },
+          ),
+          (page) => page.InstanceStatuses,
+        ),
+      ),
+    );
+    return new Map([...(instance ?? []), ...(system ?? [])].map((status) => [status.InstanceId, status]));
+  });
+  return new Map(
+    instanceIds.map((id) => [id, read.ok ? readOk(read.value.get(id)) : readFailed(read.problem)]),
+  );
+}
+
+/** An AMI absent from the answer is not visible to this account (deregistered, or private elsewhere). */
+export async function readImages(
+  ec2: EC2Client,
+  imageIds: readonly string[],
+): Promise<Map<string, Readout<Image | undefined>>> {
+  const result = new Map<string, Readout<Image | undefined>>();
+  await Promise.all(
+    chunk([...new Set(imageIds)]).map(async (ids) => {
+      const read = await attempt('DescribeImages', () =>
+        drain(
+          paginateDescribeImages(
+            { client: ec2, pageSize: 1000 },
+            { Filters: [{ Name: 'image-id', Values: ids }], IncludeDeprecated: true },
+          ),
+          (p) => p.Images,
+        ),
+      );
+      const byId = new Map(read.ok ? read.value.map((image) => [image.ImageId, image]) : []);
+      for (const id of ids) result.set(id, read.ok ? readOk(byId.get(id)) : readFailed(read.problem));
+    }),
+  );
+  return result;
+}
+
+/** Decoded console text; `undefined` when the instance has none yet. */
+export async function readConsoleOutputs(
+  ec2: EC2Client,
+  instanceIds: readonly string[],
+): Promise<Map<string, Readout<string | undefined>>> {
+  const entries = await Promise.all(
+    instanceIds.map(async (InstanceId) => {
+      const read = await attempt('GetConsoleOutput', () =>
+        ec2.send(new GetConsoleOutputCommand({ InstanceId })),
+      );
+      const text: Readout<string | undefined> = read.ok
+        ? readOk(read.value.Output ? Buffer.from(read.value.Output, 'base64').toString('utf8') : undefined)
+        : read;
+      return [InstanceId, text] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** CloudWatch takes at most 500 queries per GetMetricData call. */
+const QUERIES_PER_CALL = 500;
+
+/**
+ * Sum of `MetadataNoToken` per instance over the look-back window. No datapoints at all is not
+ * proof of zero: it reads as a problem, so the IMDSv2 guard holds back.
+ */
+export async function readMetadataNoToken(
+  cloudwatch: CloudWatchClient,
+  instanceIds: readonly string[],
+  now: Date,
+  lookbackDays: number,
+): Promise<Map<string, Readout<number>>> {
+  const result = new Map<string, Readout<number>>();
+  const start = new Date(now.getTime() - lookbackDays * 86_400_000);
+  await Promise.all(
+    chunk(instanceIds, QUERIES_PER_CALL).map(async (ids) => {
+      const queries: MetricDataQuery[] = ids.map((id, i) => ({
+        Id: `q${i}`,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/EC2',
+            MetricName: 'MetadataNoToken',
+            Dimensions: [{ Name: 'InstanceId', Value: id }],
+          },
+          Period: 86_400,
+          Stat: 'Sum',
+        },
+        ReturnData: true,
+      }));
+      const read = await attempt('GetMetricData', () => readAllMetricData(cloudwatch, queries, start, now));
+      ids.forEach((id, i) => {
+        if (!read.ok) return void result.set(id, read);
+        const values = read.value.get(`q${i}`);
+        result.set(
+          id,
+          values?.length
+            ? readOk(values.reduce((sum, v) => sum + v, 0))
+            : readFailed({
+                operation: 'GetMetricData',
+                code: 'NoDatapoints',
+                message: `no MetadataNoToken datapoints for ${id} in ${lookbackDays} days`,
+              }),
+        );
+      });
+    }),
+  );
+  return result;
+}
+
+async function readAllMetricData(
+  cloudwatch: CloudWatchClient,
+  queries: MetricDataQuery[],
+  start: Date,
+  end: Date,
+) {
+  const values = new Map<string, number[]>();
+  let NextToken: string | undefined;
+  do {
+    const page = await cloudwatch.send(
+      new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken }),
+    );
+    for (const series of page.MetricDataResults ?? []) {
+      if (!series.Id) continue;
+      values.set(series.Id, [...(values.get(series.Id) ?? []), ...(series.Values ?? [])]);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return values;
+}

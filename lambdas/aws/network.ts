@@ -1,0 +1,225 @@
+/**
+ * One network picture per VPC for a batch of candidates. Each resource type is read once for all
+ * the batch's VPCs (vpc-id filter values), then split per VPC; a second round reads what the first
+ * points at (endpoint interfaces, security groups, DHCP options, DNS attributes of VPCs that use
+ * endpoints).
+ */
+import {
+  DescribeVpcAttributeCommand,
+  type DescribeVpcAttributeCommandOutput,
+  type EC2Client,
+  type Filter,
+  paginateDescribeDhcpOptions,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
+  paginateDescribeVpcs,
+} from '@aws-sdk/client-ec2';
+import type { Candidate, NetworkPicture, VpcDnsAttributes } from '../engine/facts.ts';
+import { type Readout, readOk } from '../engine/readout.ts';
+import { attempt } from './errors.ts';
+import { drain, missingKey, readByKey, readIdsIntoKeys } from './paging.ts';
+
+export const SSM_SERVICES = ['ssm', 'ec2messages', 'ssmmessages'] as const;
+
+const PAGE = 1000;
+const byFilter = (name: string, values: string[]): Filter[] => [{ Name: name, Values: values }];
+
+export async function collectNetworkPictures(
+  ec2: EC2Client,
+  region: string,
+  candidates: readonly Candidate[],
+): Promise<Map<string, NetworkPicture>> {
+  const vpcIds = unique(candidates.map((c) => c.instance.VpcId));
+  const serviceNames = SSM_SERVICES.map((service) => `com.amazonaws.${region}.${service}`);
+  const client = { client: ec2, pageSize: PAGE };
+
+  const [vpcs, subnets, routeTables, internetGateways, natGateways, endpoints, networkAcls] =
+    await Promise.all([
+      readByKey(
+        vpcIds,
+        'DescribeVpcs',
+        (ids) => drain(paginateDescribeVpcs(client, { Filters: byFilter('vpc-id', ids) }), (p) => p.Vpcs),
+        (v) => [v.VpcId],
+      ),
+      readByKey(
+        vpcIds,
+        'DescribeSubnets',
+        (ids) =>
+          drain(paginateDescribeSubnets(client, { Filters: byFilter('vpc-id', ids) }), (p) => p.Subnets),
+        (s) => [s.VpcId],
+      ),
+      readByKey(
+        vpcIds,
+        'DescribeRouteTables',
+        (ids) =>
+          drain(
+            paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, { Filters: byFilter('vpc-id', ids) }),
+            (p) => p.RouteTables,
+          ),
+        (t) => [t.VpcId],
+      ),
+      readByKey(
+        vpcIds,
+        'DescribeInternetGateways',
+        (ids) =>
+          drain(
+            paginateDescribeInternetGateways(client, { Filters: byFilter('attachment.vpc-id', ids) }),
+            (p) => p.InternetGateways,
+          ),
+        (g) => (g.Attachments ?? []).map((a) => a.VpcId),
+      ),
+      readByKey(
+        vpcIds,
+        'DescribeNatGateways',
+        (ids) =>
+          drain(
+            paginateDescribeNatGateways(client, { Filter: byFilter('vpc-id', ids) }),
+            (p) => p.NatGateways,
+          ),
+        (n) => [n.VpcId],
+      ),
+      readByKey(
+        vpcIds,
+        'DescribeVpcEndpoints',
+        (ids) =>
+          drain(
+            paginateDescribeVpcEndpoints(client, {
+              Filters: [
+                ...byFilter('vpc-id', ids),
+                ...byFilter('service-name', serviceNames),
+                ...byFilter('vpc-endpoint-type', ['Interface']),
+              ],
+            }),
+            (p) => p.VpcEndpoints,
+          ),
+        (e) => [e.VpcId],
+      ),
+      readByKey(
+        vpcIds,
+        'DescribeNetworkAcls',
+        (ids) =>
+          drain(
+            paginateDescribeNetworkAcls(client, { Filters: byFilter('vpc-id', ids) }),
+            (p) => p.NetworkAcls,
+          ),
+        (a) => [a.VpcId],
+      ),
+    ]);
+
+  // Second round: what the first one points at.
+  const allEndpoints = [...endpoints.values()].flatMap((r) => (r.ok ? r.value : []));
+  const endpointVpcs = unique(allEndpoints.map((e) => e.VpcId));
+  const groupIds = unique([
+    ...candidates.flatMap((c) => (c.instance.SecurityGroups ?? []).map((g) => g.GroupId)),
+    ...allEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId)),
+  ]);
+  const dhcpIds = unique(
+    [...vpcs.values()].flatMap((r) => (r.ok ? r.value.map((v) => v.DhcpOptionsId) : [])),
+  );
+  const [interfaces, groups, dhcpOptions, dnsAttributes] = await Promise.all([
+    readIdsIntoKeys(
+      allEndpoints.flatMap((e) => e.NetworkInterfaceIds ?? []),
+      endpointVpcs,
+      'DescribeNetworkInterfaces',
+      (ids) =>
+        drain(
+          paginateDescribeNetworkInterfaces(client, { Filters: byFilter('network-interface-id', ids) }),
+          (p) => p.NetworkInterfaces,
+        ),
+      (n) => [n.VpcId],
+    ),
+    readIdsIntoKeys(
+      groupIds,
+      vpcIds,
+      'DescribeSecurityGroups',
+      (ids) =>
+        drain(
+          paginateDescribeSecurityGroups(client, { Filters: byFilter('group-id', ids) }),
+          (p) => p.SecurityGroups,
+        ),
+      (g) => [g.VpcId],
+    ),
+    readByKey(
+      dhcpIds,
+      'DescribeDhcpOptions',
+      (ids) =>
+        drain(
+          paginateDescribeDhcpOptions(client, { Filters: byFilter('dhcp-options-id', ids) }),
+          (p) => p.DhcpOptions,
+        ),
+      (d) => [d.DhcpOptionsId],
+    ),
+    readDnsAttributes(ec2, endpointVpcs),
+  ]);
+
+  const pictures = new Map<string, NetworkPicture>();
+  for (const vpcId of vpcIds) {
+    const vpc = vpcs.get(vpcId) ?? missingKey('DescribeVpcs', vpcId);
+    const vpcValue = vpc.ok ? vpc.value[0] : undefined;
+    const dhcp = vpcValue?.DhcpOptionsId ? dhcpOptions.get(vpcValue.DhcpOptionsId) : undefined;
+    pictures.set(vpcId, {
+      vpc: vpc.ok ? (vpcValue ? readOk(vpcValue) : missingKey('DescribeVpcs', vpcId)) : vpc,
+      dnsAttributes: dnsAttributes.get(vpcId) ?? readOk({ enableDnsSupport: true, enableDnsHostnames: true }),
+      subnets: subnets.get(vpcId) ?? missingKey('DescribeSubnets', vpcId),
+      routeTables: routeTables.get(vpcId) ?? missingKey('DescribeRouteTables', vpcId),
+      internetGateways: internetGateways.get(vpcId) ?? missingKey('DescribeInternetGateways', vpcId),
+      natGateways: natGateways.get(vpcId) ?? missingKey('DescribeNatGateways', vpcId),
+      endpoints: endpoints.get(vpcId) ?? missingKey('DescribeVpcEndpoints', vpcId),
+      endpointInterfaces: interfaces.get(vpcId) ?? readOk([]),
+      securityGroups: groups.get(vpcId) ?? missingKey('DescribeSecurityGroups', vpcId),
+      networkAcls: networkAcls.get(vpcId) ?? missingKey('DescribeNetworkAcls', vpcId),
+      dhcpOptions:
+        !vpcValue?.DhcpOptionsId || vpcValue.DhcpOptionsId === 'default'
+          ? readOk(undefined)
+          : dhcp
+            ? dhcp.ok
+              ? readOk(dhcp.value[0])
+              : dhcp
+            : readOk(undefined),
+    });
+  }
+  return pictures;
+}
+
+/**
+ * Endpoint private DNS needs both attributes on. DescribeVpcAttribute takes one VPC and one
+ * attribute per call, so only VPCs that actually use interface endpoints are asked.
+ */
+async function readDnsAttributes(
+  ec2: EC2Client,
+  vpcIds: string[],
+): Promise<Map<string, Readout<VpcDnsAttributes>>> {
+  const result = new Map<string, Readout<VpcDnsAttributes>>();
+  const ask = (VpcId: string, Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
+    attempt<DescribeVpcAttributeCommandOutput>('DescribeVpcAttribute', () =>
+      ec2.send(new DescribeVpcAttributeCommand({ VpcId, Attribute })),
+    );
+  await Promise.all(
+    vpcIds.map(async (vpcId) => {
+      const [support, hostnames] = await Promise.all([
+        ask(vpcId, 'enableDnsSupport'),
+        ask(vpcId, 'enableDnsHostnames'),
+      ]);
+      if (!support.ok) return void result.set(vpcId, support);
+      if (!hostnames.ok) return void result.set(vpcId, hostnames);
+      result.set(
+        vpcId,
+        readOk({
+          enableDnsSupport: support.value.EnableDnsSupport?.Value ?? true,
+          enableDnsHostnames: hostnames.value.EnableDnsHostnames?.Value ?? true,
+        }),
+      );
+    }),
+  );
+  return result;
+}
+
+export function unique(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
+}

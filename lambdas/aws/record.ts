@@ -1,0 +1,219 @@
+/**
+ * `ssm-doctor record`: a snapshot of one account/region as a world file, using read calls only,
+ * so a problem seen live can be diagnosed, shared and turned into a test offline. It reads the
+ * whole region's network and the IAM behind the instances' profiles and the DHMC role.
+ */
+
+import {
+  DescribeVpcAttributeCommand,
+  paginateDescribeDhcpOptions,
+  paginateDescribeImages,
+  paginateDescribeInstanceStatus,
+  paginateDescribeInstances,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
+  paginateDescribeVpcs,
+} from '@aws-sdk/client-ec2';
+import {
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  type InstanceProfile,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { GetServiceSettingCommand, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
+import type { AwsClients } from './clients.ts';
+import { DHMC_SETTING_ID } from './dhmc.ts';
+import { isNotFound } from './errors.ts';
+import { profileNameOf, roleNameOf } from './iam.ts';
+import type { Identity } from './identity.ts';
+import { readConsoleOutputs, readMetadataNoToken } from './instance.ts';
+import { unique } from './network.ts';
+import { chunk, drain } from './paging.ts';
+
+export const RECORD_ACTIONS = [
+  'iam:ListRolePolicies',
+  'iam:GetRolePolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+];
+
+export async function recordWorld(clients: AwsClients, identity: Identity, now: Date) {
+  const { ec2, ssm } = clients;
+  const page = { client: ec2, pageSize: 1000 };
+  const [
+    instances,
+    statuses,
+    vpcs,
+    subnets,
+    routeTables,
+    internetGateways,
+    natGateways,
+    endpoints,
+    groups,
+    acls,
+    dhcp,
+    registrations,
+  ] = await Promise.all([
+    drain(paginateDescribeInstances(page, {}), (p) => p.Reservations?.flatMap((r) => r.Instances ?? [])),
+    drain(paginateDescribeInstanceStatus(page, { IncludeAllInstances: true }), (p) => p.InstanceStatuses),
+    drain(paginateDescribeVpcs(page, {}), (p) => p.Vpcs),
+    drain(paginateDescribeSubnets(page, {}), (p) => p.Subnets),
+    drain(paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, {}), (p) => p.RouteTables),
+    drain(paginateDescribeInternetGateways(page, {}), (p) => p.InternetGateways),
+    drain(paginateDescribeNatGateways(page, {}), (p) => p.NatGateways),
+    drain(paginateDescribeVpcEndpoints(page, {}), (p) => p.VpcEndpoints),
+    drain(paginateDescribeSecurityGroups(page, {}), (p) => p.SecurityGroups),
+    drain(paginateDescribeNetworkAcls(page, {}), (p) => p.NetworkAcls),
+    drain(paginateDescribeDhcpOptions(page, {}), (p) => p.DhcpOptions),
+    drain(
+      paginateDescribeInstanceInformation({ client: ssm, pageSize: 50 }, {}),
+      (p) => p.InstanceInformationList,
+    ),
+  ]);
+  const interfaceIds = endpoints.flatMap((e) => e.NetworkInterfaceIds ?? []);
+  const imageIds = unique(instances.map((i) => i.ImageId));
+  const running = instances.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId ?? '');
+  const online = new Set(registrations.filter((r) => r.PingStatus === 'Online').map((r) => r.InstanceId));
+  const [interfaces, images, dnsVpcs, setting, noToken, consoles] = await Promise.all([
+    readChunked(interfaceIds, (ids) =>
+      drain(
+        paginateDescribeNetworkInterfaces(page, { Filters: [{ Name: 'network-interface-id', Values: ids }] }),
+        (p) => p.NetworkInterfaces,
+      ),
+    ),
+    readChunked(imageIds, (ids) =>
+      drain(paginateDescribeImages(page, { Filters: [{ Name: 'image-id', Values: ids }] }), (p) => p.Images),
+    ),
+    Promise.all(
+      vpcs.map((vpc) => readDnsFlags(clients, vpc.VpcId ?? '').then((flags) => ({ ...vpc, ...flags }))),
+    ),
+    ssm.send(new GetServiceSettingCommand({ SettingId: DHMC_SETTING_ID })),
+    readMetadataNoToken(clients.cloudwatch, running, now, 14),
+    readConsoleOutputs(
+      ec2,
+      running.filter((id) => !online.has(id)),
+    ),
+  ]);
+  const iam = await recordIam(
+    clients,
+    unique(instances.map((i) => i.IamInstanceProfile?.Arn)),
+    setting.ServiceSetting?.SettingValue,
+  );
+  return {
+    format: 'ssm-doctor/world@1',
+    accountId: identity.accountId,
+    region: clients.region,
+    now: now.toISOString(),
+    ec2: {
+      Instances: instances,
+      InstanceStatuses: statuses,
+      Images: images,
+      Vpcs: dnsVpcs,
+      Subnets: subnets,
+      RouteTables: routeTables,
+      InternetGateways: internetGateways,
+      NatGateways: natGateways,
+      VpcEndpoints: endpoints,
+      NetworkInterfaces: interfaces,
+      SecurityGroups: groups,
+      NetworkAcls: acls,
+      DhcpOptions: dhcp,
+      ConsoleOutput: Object.fromEntries(
+        [...consoles].flatMap(([id, r]) => (r.ok && r.value ? [[id, r.value]] : [])),
+      ),
+    },
+    ssm: {
+      InstanceInformationList: registrations,
+      ServiceSettings: setting.ServiceSetting ? [setting.ServiceSetting] : [],
+    },
+    iam,
+    cloudwatch: {
+      MetadataNoToken: Object.fromEntries([...noToken].flatMap(([id, r]) => (r.ok ? [[id, r.value]] : []))),
+    },
+  };
+}
+
+async function readChunked<T>(ids: string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  return (await Promise.all(chunk(ids).map(read))).flat();
+}
+
+async function readDnsFlags(clients: AwsClients, VpcId: string) {
+  const ask = (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
+    clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId, Attribute }));
+  const [support, hostnames] = await Promise.all([ask('enableDnsSupport'), ask('enableDnsHostnames')]);
+  return {
+    EnableDnsSupport: support.EnableDnsSupport?.Value ?? true,
+    EnableDnsHostnames: hostnames.EnableDnsHostnames?.Value ?? true,
+  };
+}
+
+/** The profiles the instances use (a deleted one is simply left out), their roles and the DHMC role. */
+async function recordIam(clients: AwsClients, profileArns: string[], dhmcSetting: string | undefined) {
+  const { iam } = clients;
+  const profiles: InstanceProfile[] = [];
+  for (const arn of profileArns) {
+    try {
+      const { InstanceProfile } = await iam.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: profileNameOf(arn) }),
+      );
+      if (InstanceProfile) profiles.push(InstanceProfile);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  const roleNames = unique([
+    ...profiles.flatMap((p) => (p.Roles ?? []).map((r) => r.RoleName)),
+    ...(dhmcSetting && dhmcSetting !== '$None' ? [roleNameOf(dhmcSetting)] : []),
+  ]);
+  const roles = (await Promise.all(roleNames.map((name) => recordRole(clients, name)))).filter(
+    (r) => r !== undefined,
+  );
+  const customerArns = unique(
+    roles
+      .flatMap((r) => r.AttachedPolicies.map((p) => p.PolicyArn))
+      .filter((arn) => !arn?.includes(':iam::aws:policy/')),
+  );
+  const policies = await Promise.all(
+    customerArns.map(async (PolicyArn) => {
+      const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
+      const { PolicyVersion } = await iam.send(
+        new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
+      );
+      return { Arn: PolicyArn, PolicyName: Policy?.PolicyName, Document: PolicyVersion?.Document };
+    }),
+  );
+  return { InstanceProfiles: profiles, Roles: roles, Policies: policies };
+}
+
+async function recordRole(clients: AwsClients, RoleName: string) {
+  const { iam } = clients;
+  let role: Role | undefined;
+  try {
+    role = (await iam.send(new GetRoleCommand({ RoleName }))).Role;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const [attached, inlineNames] = await Promise.all([
+    drain(paginateListAttachedRolePolicies({ client: iam }, { RoleName }), (p) => p.AttachedPolicies),
+    drain(paginateListRolePolicies({ client: iam }, { RoleName }), (p) => p.PolicyNames),
+  ]);
+  const inline = await Promise.all(
+    inlineNames.map(async (PolicyName) => {
+      const policy = await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
+      return { PolicyName, PolicyDocument: policy.PolicyDocument };
+    }),
+  );
+  return { ...role, AttachedPolicies: attached, RolePolicies: inline };
+}

@@ -1,0 +1,68 @@
+/** The people format: one line per instance with its cause in words, then a summary line. */
+import { createColors } from 'picocolors';
+import { CAUSE_SUMMARY } from '../../engine/causes.ts';
+import type { Finding, Remediation, Report } from '../../engine/report-model.ts';
+
+export function renderTable(report: Report, color: boolean): string {
+  const c = createColors(color);
+  const { summary, findings } = report;
+  const lines = [
+    c.bold(`ssm-doctor · account ${report.accountId} · ${report.region} · ${report.generatedAt}`),
+    `${summary.runningInstances} running · ${summary.online} online · ${summary.notRegistered} not registered · ` +
+      `${summary.connectionLost} connection lost · ${summary.ignored} ignored · ${summary.inGracePeriod} in grace period`,
+    '',
+  ];
+  for (const error of report.errors) lines.push(c.red(`! ${error.message}`));
+  if (report.errors.length) lines.push('');
+  if (findings.length) {
+    const rows = findings.map((f) => [
+      f.instanceId,
+      f.name ?? '-',
+      f.ssmStatus,
+      f.rootCause,
+      fixesOf(f.remediations),
+    ]);
+    const header = ['INSTANCE', 'NAME', 'SSM STATUS', 'ROOT CAUSE', 'FIXES'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const pad = (cells: string[]) =>
+      cells
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
+    lines.push(c.dim(pad(header)));
+    findings.forEach((finding, i) => {
+      const row = rows[i] ?? [];
+      lines.push(pad(row).replace(finding.rootCause, paint(c, finding.rootCause)));
+      lines.push(c.dim(`  ↳ ${explain(finding)}`));
+    });
+    lines.push('');
+  }
+  lines.push(closingLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function paint(c: ReturnType<typeof createColors>, rootCause: string): string {
+  return rootCause === 'UNKNOWN' ? c.yellow(rootCause) : c.red(rootCause);
+}
+
+export function explain(finding: Finding): string {
+  if (finding.rootCause === 'UNKNOWN')
+    return 'nothing blocking found from outside the instance: check the agent on it';
+  const failed = finding.checks.find((check) => check.status === 'fail' && check.cause === finding.rootCause);
+  return failed?.summary ?? CAUSE_SUMMARY[finding.rootCause];
+}
+
+export function fixesOf(remediations: readonly Remediation[]): string {
+  if (!remediations.length) return '-';
+  return remediations
+    .map((r) => `${r.id} (${r.status}${r.status === 'skipped' && r.reason ? `: ${r.reason}` : ''})`)
+    .join(', ');
+}
+
+function closingLine(report: Report): string {
+  const n = report.findings.length;
+  if (n === 0)
+    return `All ${report.summary.runningInstances - report.summary.ignored - report.summary.inGracePeriod} judged instances are managed by Systems Manager.`;
+  const fixable = report.findings.filter((f) => f.remediations.some((r) => r.status !== 'skipped')).length;
+  return `${n} instance${n === 1 ? '' : 's'} not managed by Systems Manager (${fixable} with a fix that would run). Use --format markdown for every check and next step.`;
+}

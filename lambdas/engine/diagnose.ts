@@ -1,0 +1,69 @@
+/**
+ * One finding from one candidate's facts: run every check, collect the causes of the failures in
+ * catalog order, and gather the next steps. Pure; remediations are planned afterwards.
+ */
+import { rootCauseOf, sortCauses } from './causes.ts';
+import type { Check, CheckResult } from './check.ts';
+import { ALL_CHECKS } from './checks/index.ts';
+import type { InstanceFacts } from './facts.ts';
+import { genericNextSteps } from './next-steps.ts';
+import { nameOf, platformOf } from './platform.ts';
+import type { Finding } from './report-model.ts';
+
+export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CHECKS): Finding {
+  const results = checks.flatMap((check) => evaluateSafely(check, facts));
+  const causes = sortCauses(results.flatMap((r) => (r.status === 'fail' && r.cause ? [r.cause] : [])));
+  const rootCause = rootCauseOf(causes);
+  const { candidate, partition, region } = facts;
+  const { instance, information } = candidate;
+  const instanceId = instance.InstanceId ?? '';
+  const platform = platformOf(candidate);
+  const specific = results.flatMap((r) =>
+    r.status === 'fail' || r.status === 'warn' ? (r.nextSteps ?? []) : [],
+  );
+  return {
+    instanceId,
+    name: nameOf(candidate),
+    ssmStatus: candidate.ssmStatus,
+    rootCause,
+    causes,
+    checks: results,
+    remediations: [],
+    nextSteps: [
+      ...new Set([...specific, ...genericNextSteps(rootCause, platform, partition, region, instanceId)]),
+    ],
+    instance: {
+      platform,
+      ...(instance.VpcId ? { vpcId: instance.VpcId } : {}),
+      ...(instance.SubnetId ? { subnetId: instance.SubnetId } : {}),
+      ...(instance.PrivateIpAddress ? { privateIpAddress: instance.PrivateIpAddress } : {}),
+      ...(instance.IamInstanceProfile?.Arn ? { instanceProfileArn: instance.IamInstanceProfile.Arn } : {}),
+      ...(instance.LaunchTime ? { launchTime: new Date(instance.LaunchTime).toISOString() } : {}),
+      ...(information?.AgentVersion ? { agentVersion: information.AgentVersion } : {}),
+      ...(information?.LastPingDateTime
+        ? { lastPingDateTime: new Date(information.LastPingDateTime).toISOString() }
+        : {}),
+    },
+  };
+}
+
+/**
+ * A check that throws is a bug in that check, not in the instance: it becomes `unknown` for this
+ * finding, and the others still answer.
+ */
+function evaluateSafely(check: Check, facts: InstanceFacts): CheckResult[] {
+  try {
+    const outcome = check.evaluate(facts);
+    return Array.isArray(outcome) ? outcome : [outcome];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [
+      {
+        id: check.id,
+        status: 'unknown',
+        summary: `The check could not be evaluated: ${message}`,
+        evidence: { error: message },
+      },
+    ];
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Discovery: which running instances Systems Manager does not manage. Pure: the inventories, the
+ * settings and the clock come in; candidates and the fleet summary come out.
+ */
+import type { Instance } from '@aws-sdk/client-ec2';
+import type { InstanceInformation } from '@aws-sdk/client-ssm';
+import type { Candidate } from './facts.ts';
+import { IGNORE_TAG } from './remediation/fixes.ts';
+import type { Summary } from './report-model.ts';
+import type { Settings } from './settings.ts';
+
+export interface Discovery {
+  /** Sorted by instance id, the order findings and the remediation cap use. */
+  candidates: Candidate[];
+  summary: Summary;
+}
+
+const hasTag = (instance: Instance, key: string, value: string) =>
+  instance.Tags?.some((tag) => tag.Key === key && tag.Value?.toLowerCase() === value) ?? false;
+
+export function discover(
+  instances: readonly Instance[],
+  registrations: readonly InstanceInformation[],
+  settings: Pick<Settings, 'gracePeriodMinutes'>,
+  now: Date,
+): Discovery {
+  const byId = new Map(registrations.map((info) => [info.InstanceId, info]));
+  const graceStart = now.getTime() - settings.gracePeriodMinutes * 60_000;
+  const summary: Summary = {
+    runningInstances: 0,
+    online: 0,
+    notRegistered: 0,
+    connectionLost: 0,
+    ignored: 0,
+    inGracePeriod: 0,
+  };
+  const candidates: Candidate[] = [];
+  for (const instance of instances) {
+    if (instance.State?.Name !== 'running' || !instance.InstanceId) continue;
+    summary.runningInstances++;
+    const information = byId.get(instance.InstanceId);
+    if (information?.PingStatus === 'Online') {
+      summary.online++;
+    } else if (hasTag(instance, IGNORE_TAG, 'true')) {
+      summary.ignored++;
+    } else if (launchedAfter(instance, graceStart)) {
+      summary.inGracePeriod++;
+    } else if (information) {
+      // ConnectionLost, or Inactive (a registration that stopped reporting): it registered once,
+      // so the agent was installed and the last version and ping are known.
+      summary.connectionLost++;
+      candidates.push({ instance, ssmStatus: 'ConnectionLost', information });
+    } else {
+      summary.notRegistered++;
+      candidates.push({ instance, ssmStatus: 'NotRegistered' });
+    }
+  }
+  candidates.sort((a, b) => compareIds(a.instance.InstanceId, b.instance.InstanceId));
+  return { candidates, summary };
+}
+
+function launchedAfter(instance: Instance, graceStart: number): boolean {
+  const launched = instance.LaunchTime ? new Date(instance.LaunchTime).getTime() : Number.NaN;
+  // An unknown launch time is judged, not excused: it cannot prove the instance is young.
+  return Number.isFinite(launched) && launched > graceStart;
+}
+
+const compareIds = (a = '', b = '') => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Splits candidates into batches for the workflow's Map state (one fact picture per batch). */
+export function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}

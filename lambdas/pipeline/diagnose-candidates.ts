@@ -1,0 +1,47 @@
+/**
+ * Facts → findings for a batch of candidates, in two rounds: every check from the outside first,
+ * then console output (one call per instance) only for the instances those checks could not
+ * explain, where boot failures or a crashing agent are the likely story.
+ */
+
+import type { AwsClients } from '../aws/clients.ts';
+import { collectFacts, type RunContext } from '../aws/collect.ts';
+import { readConsoleOutputs } from '../aws/instance.ts';
+import type { RootCause } from '../engine/causes.ts';
+import { diagnose } from '../engine/diagnose.ts';
+import type { Candidate, DhmcPicture } from '../engine/facts.ts';
+import type { Readout } from '../engine/readout.ts';
+import { type PlanSubject, planSubjectOf } from '../engine/remediation/plan.ts';
+import type { Finding } from '../engine/report-model.ts';
+
+const CONSOLE_WORTHY: ReadonlySet<RootCause> = new Set([
+  'UNKNOWN',
+  'INSTANCE_STATUS_IMPAIRED',
+  'AGENT_NOT_PREINSTALLED',
+]);
+
+export interface DiagnosedBatch {
+  findings: Finding[];
+  subjects: PlanSubject[];
+}
+
+export async function diagnoseCandidates(
+  clients: AwsClients,
+  run: RunContext,
+  candidates: readonly Candidate[],
+  dhmc?: Readout<DhmcPicture>,
+): Promise<DiagnosedBatch> {
+  const facts = await collectFacts(clients, run, candidates, dhmc);
+  const findings = facts.map((f) => diagnose(f));
+  const unexplained = findings.filter((f) => CONSOLE_WORTHY.has(f.rootCause)).map((f) => f.instanceId);
+  if (unexplained.length) {
+    const outputs = await readConsoleOutputs(clients.ec2, unexplained);
+    facts.forEach((f, i) => {
+      const output = outputs.get(f.candidate.instance.InstanceId ?? '');
+      if (!output) return;
+      f.consoleOutput = output;
+      findings[i] = diagnose(f);
+    });
+  }
+  return { findings, subjects: facts.map((f, i) => planSubjectOf(f, findings[i] as Finding)) };
+}

@@ -1,0 +1,51 @@
+/**
+ * The whole job in one process (the CLI's `scan`): inventory, discovery, diagnosis, planning and
+ * the report. The deployed workflow runs the same steps as separate stages.
+ */
+import type { AwsClients } from '../aws/clients.ts';
+import type { RunContext } from '../aws/collect.ts';
+import { readRunDhmc } from '../aws/collect.ts';
+import { readInventory } from '../aws/inventory.ts';
+import { discover } from '../engine/discovery.ts';
+import { instancesByProfile } from '../engine/fleet.ts';
+import { type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
+import { buildReport } from '../engine/report.ts';
+import type { Report, RunError } from '../engine/report-model.ts';
+import { diagnoseCandidates } from './diagnose-candidates.ts';
+
+export interface ScanOptions {
+  /** Limit the scan to these instances (CLI `--instance`). */
+  instanceIds?: string[];
+  /** Run-level problems found before the scan (e.g. invalid settings). */
+  errors?: RunError[];
+  coolingDown?: PlanContext['coolingDown'];
+}
+
+export async function scan(clients: AwsClients, run: RunContext, options: ScanOptions = {}): Promise<Report> {
+  const inventory = await readInventory(clients, options.instanceIds);
+  const { candidates, summary } = discover(
+    inventory.instances,
+    inventory.registrations,
+    run.settings,
+    run.now,
+  );
+  const dhmc = candidates.length ? await readRunDhmc(clients) : undefined;
+  const { findings, subjects } = candidates.length
+    ? await diagnoseCandidates(clients, run, candidates, dhmc)
+    : { findings: [], subjects: [] };
+  const plans = planRemediations(subjects, {
+    settings: run.settings,
+    instancesByProfile: instancesByProfile(inventory.instances),
+    ...(options.coolingDown ? { coolingDown: options.coolingDown } : {}),
+  });
+  for (const finding of findings) finding.remediations = plans.get(finding.instanceId) ?? [];
+  return buildReport({
+    accountId: run.accountId,
+    region: run.region,
+    generatedAt: run.now,
+    settings: run.settings,
+    summary,
+    findings,
+    errors: options.errors ?? [],
+  });
+}
