@@ -2,6 +2,7 @@
  * Builds every candidate's facts for one batch. Each kind of fact is read once for the batch and
  * shared: network per VPC, IAM per profile and role, DHMC once (or handed in, once per run).
  */
+import { CORE_ACTIONS } from '../engine/checks/credentials/grants.ts';
 import type { Candidate, DhmcPicture, InstanceFacts } from '../engine/facts.ts';
 import { type Readout, readOk } from '../engine/readout.ts';
 import type { Settings } from '../engine/settings.ts';
@@ -20,22 +21,12 @@ export interface RunContext {
   settings: Settings;
 }
 
-/** What the agent's credentials must allow (the heart of AmazonSSMManagedInstanceCore). */
-export const AGENT_ACTIONS = [
-  'ssm:UpdateInstanceInformation',
-  'ssmmessages:CreateControlChannel',
-  'ssmmessages:CreateDataChannel',
-  'ssmmessages:OpenControlChannel',
-  'ssmmessages:OpenDataChannel',
-  'ec2messages:GetMessages',
-] as const;
-
 export const PROFILE_ROLE_REQUIREMENT: RoleRequirement = {
-  actions: AGENT_ACTIONS,
+  actions: CORE_ACTIONS,
   sufficientPolicies: ['AmazonSSMManagedInstanceCore', 'AmazonEC2RoleforSSM'],
 };
 export const DHMC_ROLE_REQUIREMENT: RoleRequirement = {
-  actions: AGENT_ACTIONS,
+  actions: CORE_ACTIONS,
   sufficientPolicies: ['AmazonSSMManagedEC2InstanceDefaultPolicy'],
 };
 

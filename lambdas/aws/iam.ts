@@ -98,8 +98,11 @@ export class IamReader {
     );
     if (!attached.ok) return attached;
     const attachedPolicyArns = attached.value.map((p) => p.PolicyArn ?? '').filter(Boolean);
-    const sufficient = attachedPolicyArns.some((arn) =>
-      requirement.sufficientPolicies.some((p) => arn.endsWith(`:policy/${p}`)),
+    // Match the name alone: AmazonEC2RoleforSSM lives under the service-role/ path.
+    const sufficient = attachedPolicyArns.some(
+      (arn) =>
+        arn.includes(':iam::aws:policy/') &&
+        requirement.sufficientPolicies.includes(arn.slice(arn.lastIndexOf('/') + 1)),
     );
     const picture: RolePicture = {
       name,

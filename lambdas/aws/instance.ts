@@ -124,17 +124,18 @@ export async function readMetadataNoToken(
       }));
       const read = await attempt('GetMetricData', () => readAllMetricData(cloudwatch, queries, start, now));
       ids.forEach((id, i) => {
-        if (!read.ok) return void result.set(id, read);
-        const values = read.value.get(`q${i}`);
+        const values = read.ok ? read.value.get(`q${i}`) : undefined;
         result.set(
           id,
-          values?.length
-            ? readOk(values.reduce((sum, v) => sum + v, 0))
-            : readFailed({
-                operation: 'GetMetricData',
-                code: 'NoDatapoints',
-                message: `no MetadataNoToken datapoints for ${id} in ${lookbackDays} days`,
-              }),
+          !read.ok
+            ? read
+            : values?.length
+              ? readOk(values.reduce((sum, v) => sum + v, 0))
+              : readFailed({
+                  operation: 'GetMetricData',
+                  code: 'NoDatapoints',
+                  message: `no MetadataNoToken datapoints for ${id} in ${lookbackDays} days`,
+                }),
         );
       });
     }),

@@ -5,21 +5,30 @@
 import { type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { type InstanceInformation, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.ts';
+import { chunk, drain } from './paging.ts';
 
 export interface Inventory {
   instances: Instance[];
   registrations: InstanceInformation[];
 }
 
-export async function readRunningInstances(clients: AwsClients, instanceIds?: string[]): Promise<Instance[]> {
-  const instances: Instance[] = [];
-  const filters = [{ Name: 'instance-state-name', Values: ['running'] }];
-  if (instanceIds?.length) filters.push({ Name: 'instance-id', Values: instanceIds });
-  const pages = paginateDescribeInstances({ client: clients.ec2, pageSize: 1000 }, { Filters: filters });
-  for await (const page of pages) {
-    for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
-  }
-  return instances;
+export async function readRunningInstances(
+  clients: AwsClients,
+  instanceIds?: readonly string[],
+): Promise<Instance[]> {
+  const running = { Name: 'instance-state-name', Values: ['running'] };
+  // Filters, not InstanceIds: an id that no longer exists is simply absent instead of failing the call.
+  const queries = instanceIds?.length
+    ? chunk(instanceIds).map((ids) => [running, { Name: 'instance-id', Values: ids }])
+    : [[running]];
+  const pages = await Promise.all(
+    queries.map((Filters) =>
+      drain(paginateDescribeInstances({ client: clients.ec2, pageSize: 1000 }, { Filters }), (page) =>
+        page.Reservations?.flatMap((reservation) => reservation.Instances ?? []),
+      ),
+    ),
+  );
+  return pages.flat();
 }
 
 /** DescribeInstanceInformation accepts at most 50 per page. */

@@ -21,7 +21,7 @@ import {
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import type { Candidate, NetworkPicture, VpcDnsAttributes } from '../engine/facts.ts';
-import { type Readout, readOk } from '../engine/readout.ts';
+import { type Readout, readBoth, readOk } from '../engine/readout.ts';
 import { attempt } from './errors.ts';
 import { drain, missingKey, readByKey, readIdsIntoKeys } from './paging.ts';
 
@@ -206,14 +206,15 @@ async function readDnsAttributes(
         ask(vpcId, 'enableDnsSupport'),
         ask(vpcId, 'enableDnsHostnames'),
       ]);
-      if (!support.ok) return void result.set(vpcId, support);
-      if (!hostnames.ok) return void result.set(vpcId, hostnames);
+      const both = readBoth(support, hostnames);
       result.set(
         vpcId,
-        readOk({
-          enableDnsSupport: support.value.EnableDnsSupport?.Value ?? true,
-          enableDnsHostnames: hostnames.value.EnableDnsHostnames?.Value ?? true,
-        }),
+        both.ok
+          ? readOk({
+              enableDnsSupport: both.value[0].EnableDnsSupport?.Value ?? true,
+              enableDnsHostnames: both.value[1].EnableDnsHostnames?.Value ?? true,
+            })
+          : both,
       );
     }),
   );

@@ -20,7 +20,13 @@ export type SkipReason =
   /** Re-read right before acting: someone or something already fixed it. */
   | 'already-fixed'
   /** Re-read right before acting: no longer running. */
-  | 'not-running';
+  | 'not-running'
+  /**
+   * Re-read right before acting: the instance no longer looks the way the plan assumed (its
+   * profile or role was swapped, its metadata endpoint was switched), so the planned change may
+   * not be the right one any more. The next run plans again from the new state.
+   */
+  | 'changed-since-planning';
 
 export interface Remediation {
   id: FixId;
@@ -39,11 +45,15 @@ export interface Remediation {
 
 export interface RemediationRecord {
   at: string;
+  /** The write that was made (or would have been), e.g. `ec2:AssociateIamInstanceProfile`. */
+  operation?: string;
   before?: unknown;
   after?: unknown;
   requestId?: string;
   errorCode?: string;
   message?: string;
+  /** When SSM was seen reporting the instance `Online` after the fix. */
+  verifiedAt?: string;
 }
 
 export interface Finding {

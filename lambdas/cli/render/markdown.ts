@@ -1,6 +1,7 @@
 /** A document to paste into a ticket: every check, every fix and every next step. */
+
+import { explain } from '../../engine/explain.ts';
 import type { Finding, Report } from '../../engine/report-model.ts';
-import { explain } from './table.ts';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', unknown: '❔', skip: '➖' };
 

@@ -1,7 +1,7 @@
 /** The people format: one line per instance with its cause in words, then a summary line. */
 import { createColors } from 'picocolors';
-import { CAUSE_SUMMARY } from '../../engine/causes.ts';
-import type { Finding, Remediation, Report } from '../../engine/report-model.ts';
+import { explain, fixesOf } from '../../engine/explain.ts';
+import type { Report } from '../../engine/report-model.ts';
 
 export function renderTable(report: Report, color: boolean): string {
   const c = createColors(color);
@@ -43,20 +43,6 @@ export function renderTable(report: Report, color: boolean): string {
 
 function paint(c: ReturnType<typeof createColors>, rootCause: string): string {
   return rootCause === 'UNKNOWN' ? c.yellow(rootCause) : c.red(rootCause);
-}
-
-export function explain(finding: Finding): string {
-  if (finding.rootCause === 'UNKNOWN')
-    return 'nothing blocking found from outside the instance: check the agent on it';
-  const failed = finding.checks.find((check) => check.status === 'fail' && check.cause === finding.rootCause);
-  return failed?.summary ?? CAUSE_SUMMARY[finding.rootCause];
-}
-
-export function fixesOf(remediations: readonly Remediation[]): string {
-  if (!remediations.length) return '-';
-  return remediations
-    .map((r) => `${r.id} (${r.status}${r.status === 'skipped' && r.reason ? `: ${r.reason}` : ''})`)
-    .join(', ');
 }
 
 function closingLine(report: Report): string {

@@ -1,18 +1,18 @@
 /**
- * Every diagnostic check, in the order a finding lists them: the instance itself, then the
- * network path, then credentials, then the agent.
+ * Every diagnostic check, in the order a finding lists them: the instance's health, the network
+ * path, instance metadata, credentials, then the agent itself.
  */
 import type { Check } from '../check.ts';
 import { credentialChecks } from './credentials/index.ts';
 import { instanceChecks } from './instance/index.ts';
 import { networkChecks } from './network/index.ts';
 
-const [status, metadata, ...agent] = instanceChecks;
+const instance = (id: string) => instanceChecks.filter((check) => check.id === id);
 
 export const ALL_CHECKS: readonly Check[] = [
-  ...(status ? [status] : []),
+  ...instance('instance.status'),
   ...networkChecks,
-  ...(metadata ? [metadata] : []),
+  ...instance('instance.metadata'),
   ...credentialChecks,
-  ...agent,
+  ...instanceChecks.filter((check) => check.id.startsWith('agent.')),
 ];

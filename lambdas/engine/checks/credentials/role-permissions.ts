@@ -1,0 +1,87 @@
+/**
+ * `iam.role-permissions`: the profile's role grants what AmazonSSMManagedInstanceCore grants.
+ * Without `ssm:UpdateInstanceInformation` the agent falls back to DHMC, so that gap is covered when
+ * DHMC works; a gap in the messaging actions alone is not (the agent registers with the profile).
+ */
+import { type Check, type CheckResult, result } from '../../check.ts';
+import type { InstanceFacts } from '../../facts.ts';
+import { profileDefect } from './fallback.ts';
+import { CORE_POLICY } from './grants.ts';
+import { attachPolicy } from './next-steps.ts';
+import { resolveCredentials } from './resolve.ts';
+
+const ID = 'iam.role-permissions';
+
+function missingPermissions(
+  facts: InstanceFacts,
+  roleName: string,
+  missing: string[],
+  evidence: Record<string, unknown>,
+) {
+  const { reliesOnDhmc } = resolveCredentials(facts);
+  const defect = `Role ${roleName} lacks ${missing.join(', ')}`;
+  const fix = [attachPolicy(facts, roleName)];
+  // The agent only falls back when the profile cannot register (or is unusable altogether).
+  if (reliesOnDhmc === 'yes')
+    return profileDefect(ID, facts, 'ROLE_MISSING_SSM_PERMISSIONS', defect, evidence, fix);
+  const summary = `${defect}, which ${CORE_POLICY} grants; the agent registers with this role, so DHMC does not take over.`;
+  return result.fail(ID, 'ROLE_MISSING_SSM_PERMISSIONS', summary, evidence, fix);
+}
+
+export const rolePermissionsCheck: Check = {
+  id: ID,
+  title: `The instance role grants what ${CORE_POLICY} grants`,
+  reads: ['inventory', 'instanceProfile', 'dhmc'],
+  evaluate(facts): CheckResult {
+    const { profile } = resolveCredentials(facts);
+    const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';
+    if (profile.state === 'none')
+      return result.skip(ID, `${instanceId} has no instance profile, so no role permissions to check.`);
+    if (profile.state === 'not-found' || profile.state === 'no-role') {
+      return result.skip(
+        ID,
+        `Instance profile ${profile.profile?.name} on ${instanceId} has no role to check.`,
+      );
+    }
+    const { role, permissions } = profile;
+    if (!role || !permissions)
+      return result.unknown(
+        ID,
+        `The instance role of ${instanceId} could not be assessed: ${profile.problem}.`,
+      );
+
+    const evidence: Record<string, unknown> = {
+      roleArn: role.arn,
+      attachedPolicyArns: role.attachedPolicyArns,
+    };
+    switch (permissions.kind) {
+      case 'unknown':
+        return result.unknown(
+          ID,
+          `Whether role ${role.name} grants the SSM permissions is unknown: ${permissions.reason}.`,
+          evidence,
+        );
+      case 'missing':
+        return missingPermissions(facts, role.name, permissions.missing, {
+          ...evidence,
+          decisions: permissions.decisions,
+        });
+      default:
+        break;
+    }
+    if (permissions.via === 'simulation') {
+      const summary = `Role ${role.name} is allowed every action ${CORE_POLICY} grants the agent (simulated).`;
+      return result.pass(ID, summary, { ...evidence, decisions: permissions.decisions });
+    }
+    if (permissions.deprecated) {
+      const summary = `Role ${role.name} gets the SSM permissions from the deprecated AmazonEC2RoleforSSM; attach ${CORE_POLICY} instead.`;
+      return result.warn(ID, summary, { ...evidence, grantedBy: permissions.policyArn }, [
+        `${attachPolicy(facts, role.name)} (then detach AmazonEC2RoleforSSM, which grants far more than the agent needs)`,
+      ]);
+    }
+    return result.pass(ID, `Role ${role.name} has ${permissions.policyArn.split('/').pop()} attached.`, {
+      ...evidence,
+      grantedBy: permissions.policyArn,
+    });
+  },
+};

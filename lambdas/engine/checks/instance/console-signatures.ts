@@ -1,0 +1,71 @@
+/**
+ * Lines in the boot console that explain why an agent never checks in. Data, not code: add a row
+ * to recognise a new failure. Each row says what it means for the person reading the finding.
+ */
+export interface ConsoleSignature {
+  id: string;
+  pattern: RegExp;
+  /** What the match means, for the summary. */
+  meaning: string;
+  /** What to do about it. */
+  nextStep: string;
+}
+
+export const CONSOLE_SIGNATURES: readonly ConsoleSignature[] = [
+  {
+    id: 'kernel-panic',
+    pattern: /Kernel panic|VFS: Unable to mount root fs/i,
+    meaning: 'the kernel panicked during boot',
+    nextStep:
+      'The OS does not boot: attach the root volume to a rescue instance and fix the kernel/initramfs or fstab, or restore from a snapshot.',
+  },
+  {
+    id: 'emergency-mode',
+    pattern: /emergency mode|Dependency failed for|Give root password for maintenance|fsck failed/i,
+    meaning: 'the OS stopped in emergency mode (often a bad /etc/fstab entry or a missing volume)',
+    nextStep:
+      'Use the EC2 serial console, or attach the root volume to a rescue instance, and fix /etc/fstab (add nofail to non-root volumes).',
+  },
+  {
+    id: 'disk-full',
+    pattern: /No space left on device/i,
+    meaning: 'a disk is full, which stops the agent from writing its state and logs',
+    nextStep:
+      'Free space on the root volume or grow it (aws ec2 modify-volume, then growpart and resize the file system).',
+  },
+  {
+    id: 'filesystem-error',
+    pattern: /EXT4-fs error|XFS \(.*\): (Corruption|Internal error)|I\/O error, dev /i,
+    meaning: 'the file system or disk reports errors',
+    nextStep:
+      'Check the volume: run fsck/xfs_repair from a rescue instance, or restore the volume from a snapshot.',
+  },
+  {
+    id: 'out-of-memory',
+    pattern: /Out of memory: Kill(ed)? process/i,
+    meaning: 'the kernel is killing processes for lack of memory',
+    nextStep: 'Give the instance more memory (a larger instance type) or find the process exhausting it.',
+  },
+  {
+    id: 'agent-failed',
+    pattern: /Failed to start amazon-ssm-agent|amazon-ssm-agent(\.service)?:? .*(fail|error|exited)/i,
+    meaning: 'the SSM Agent service failed to start',
+    nextStep:
+      'On the instance: sudo systemctl status amazon-ssm-agent and read /var/log/amazon/ssm/errors.log.',
+  },
+  {
+    id: 'windows-agent-failed',
+    pattern: /AmazonSSMAgent.*\b(fail|error|stopped|terminated)/i,
+    meaning: 'the AmazonSSMAgent Windows service failed',
+    nextStep:
+      'On the instance: Get-Service AmazonSSMAgent, and read %PROGRAMDATA%\\Amazon\\SSM\\Logs\\errors.log.',
+  },
+  {
+    id: 'cloud-init-error',
+    pattern:
+      /cloud-init.*\b(ERROR|Traceback|failed)\b|Failed to start (Initial )?cloud-init|Failed running \/var\/lib\/cloud\//i,
+    meaning:
+      'cloud-init (user data) reported errors, which may have skipped installing or starting the agent',
+    nextStep: 'Read /var/log/cloud-init-output.log on the instance and fix the user data.',
+  },
+];

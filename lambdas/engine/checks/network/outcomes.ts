@@ -1,0 +1,81 @@
+/**
+ * The security group and ACL checks judge each service's path on its own, then report once:
+ * the worst status wins, and services with the same finding share one clause.
+ */
+import type { CauseCode } from '../../causes.ts';
+import { type CheckResult, type CheckStatus, result } from '../../check.ts';
+import { capital, type ServicePath } from './paths.ts';
+import { joinNames, type SsmService } from './services.ts';
+
+export interface ServiceOutcome {
+  service: SsmService;
+  status: CheckStatus;
+  /** A clause naming the resources, without a capital or a full stop. */
+  detail: string;
+  nextSteps?: string[];
+  evidence: Record<string, unknown>;
+}
+
+/** A service this check cannot judge because its path is absent or unknown, or `undefined` to judge it. */
+export function outcomeWithoutDestination(path: ServicePath): ServiceOutcome | undefined {
+  if (path.path === 'none') {
+    return {
+      service: path.service,
+      status: 'skip',
+      detail: `${path.service} has no network path to check`,
+      evidence: { path: 'none' },
+    };
+  }
+  if (!path.destination) {
+    return {
+      service: path.service,
+      status: 'unknown',
+      detail: `the network path to ${path.hostname} is not known`,
+      evidence: { path: path.path },
+    };
+  }
+  return undefined;
+}
+
+const SEVERITY: readonly CheckStatus[] = ['fail', 'unknown', 'warn', 'pass', 'skip'];
+
+export function combineOutcomes(
+  id: string,
+  cause: CauseCode,
+  outcomes: readonly ServiceOutcome[],
+  whenAllSkipped: string,
+): CheckResult {
+  const status =
+    SEVERITY.find((candidate) => outcomes.some((outcome) => outcome.status === candidate)) ?? 'skip';
+  const evidence = {
+    services: Object.fromEntries(outcomes.map((o) => [o.service, { status: o.status, ...o.evidence }])),
+  };
+  if (status === 'skip') return result.skip(id, whenAllSkipped, evidence);
+  const summary = summarise(outcomes.filter((outcome) => outcome.status === status));
+  const nextSteps = [
+    ...new Set(
+      outcomes.filter((o) => o.status !== 'pass' && o.status !== 'skip').flatMap((o) => o.nextSteps ?? []),
+    ),
+  ];
+  switch (status) {
+    case 'fail':
+      return result.fail(id, cause, summary, evidence, nextSteps);
+    case 'warn':
+      return result.warn(id, summary, evidence, nextSteps.length > 0 ? nextSteps : undefined);
+    case 'unknown': {
+      const unknown = result.unknown(id, summary, evidence);
+      return nextSteps.length > 0 ? { ...unknown, nextSteps } : unknown;
+    }
+    default:
+      return result.pass(id, summary, evidence);
+  }
+}
+
+/** "Clause one (for ssm and ec2messages); clause two (for ssmmessages)." */
+function summarise(outcomes: readonly ServiceOutcome[]): string {
+  const byDetail = new Map<string, SsmService[]>();
+  for (const outcome of outcomes)
+    byDetail.set(outcome.detail, [...(byDetail.get(outcome.detail) ?? []), outcome.service]);
+  const clauses = [...byDetail].map(([detail, services]) => `${detail} (for ${joinNames(services)})`);
+  return `${capital(clauses.join('; '))}.`;
+}

@@ -1,0 +1,185 @@
+/**
+ * How each SSM service is reached from one instance: through an interface endpoint, through the
+ * internet (internet or NAT gateway), not at all (with the one cause to blame), or unknown.
+ * Several checks read this, so it is computed once per facts object.
+ */
+import type { VpcEndpoint } from '@aws-sdk/client-ec2';
+import type { CauseCode } from '../../causes.ts';
+import type { InstanceFacts } from '../../facts.ts';
+import {
+  createEndpointCommand,
+  type EndpointUse,
+  endpointUseFor,
+  serviceOfEndpoint,
+  ssmInterfaceEndpoints,
+} from './endpoints.ts';
+import { type InternetPath, resolveInternetPath } from './internet-path.ts';
+import { instanceOf, unreadable } from './picture.ts';
+import { joinNames, SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
+
+export interface ServicePath {
+  service: SsmService;
+  hostname: string;
+  path: 'endpoint' | 'internet' | 'none' | 'unknown';
+  /** The one cause to blame, when `path` is `none`. */
+  cause?: CauseCode;
+  /** One human sentence naming the resources. */
+  summary: string;
+  nextSteps: string[];
+  /** Where the traffic goes, for the security group and ACL checks; absent when not known or no path. */
+  destination?: 'endpoint' | 'internet';
+  /** The endpoint carrying the traffic (`endpoint` path) or the unusable one found. */
+  endpoint?: VpcEndpoint;
+  internet?: InternetPath;
+  evidence: Record<string, unknown>;
+}
+
+const memo = new WeakMap<InstanceFacts, readonly ServicePath[]>();
+
+/** One entry per service, in `SSM_SERVICES` order. */
+export function resolveServicePaths(facts: InstanceFacts): readonly ServicePath[] {
+  let paths = memo.get(facts);
+  if (!paths) {
+    paths = SSM_SERVICES.map((service) => resolveServicePath(facts, service));
+    memo.set(facts, paths);
+  }
+  return paths;
+}
+
+function resolveServicePath(facts: InstanceFacts, service: SsmService): ServicePath {
+  const hostname = serviceHostname(service, facts.region, facts.partition);
+  const base = { service, hostname };
+  const { endpoints } = facts.network;
+  if (!endpoints.ok) {
+    const internet = resolveInternetPath(facts);
+    return {
+      ...base,
+      path: 'unknown',
+      summary: `Cannot tell how ${hostname} is reached: ${unreadable('VPC endpoints', endpoints)}; without an interface endpoint, ${internetOutcome(internet)}.`,
+      nextSteps: [],
+      internet,
+      evidence: { path: 'unknown', hostname, internet: internet.evidence },
+    };
+  }
+  const all = ssmInterfaceEndpoints(facts, endpoints.value);
+  const use = endpointUseFor(facts, all, service);
+  const endpointEvidence = use ? endpointEvidenceOf(use) : {};
+  if (use?.status === 'usable') {
+    return {
+      ...base,
+      path: 'endpoint',
+      summary: `${hostname} is reached through ${use.detail}.`,
+      nextSteps: [],
+      destination: 'endpoint',
+      endpoint: use.endpoint,
+      evidence: { path: 'endpoint', hostname, ...endpointEvidence },
+    };
+  }
+  if (use?.status === 'unknown') {
+    return {
+      ...base,
+      path: 'unknown',
+      summary: `Cannot tell whether ${hostname} uses ${use.detail}.`,
+      nextSteps: [],
+      endpoint: use.endpoint,
+      evidence: { path: 'unknown', hostname, ...endpointEvidence },
+    };
+  }
+  const internet = resolveInternetPath(facts);
+  const evidence = { hostname, ...endpointEvidence, ...internet.evidence };
+  const withEndpoint = use ? { endpoint: use.endpoint } : {};
+  if (internet.status === 'ok') {
+    const bypass = use ? `; ${use.detail}, so it is bypassed` : '';
+    return {
+      ...base,
+      ...withEndpoint,
+      path: 'internet',
+      summary: `${hostname} is reached through ${internet.detail}${bypass}.`,
+      nextSteps: [],
+      destination: 'internet',
+      internet,
+      evidence: { path: 'internet', ...evidence, ...(use ? { endpointBypassed: use.id } : {}) },
+    };
+  }
+  if (internet.status === 'unknown') {
+    const endpointNote = use ? ` (${use.detail})` : '';
+    return {
+      ...base,
+      ...withEndpoint,
+      path: 'unknown',
+      summary: `Cannot tell whether ${hostname} is reachable: ${internet.detail}${endpointNote}.`,
+      nextSteps: internet.fix ? [internet.fix] : [],
+      ...(internet.towardsInternet ? { destination: 'internet' as const } : {}),
+      internet,
+      evidence: { path: 'unknown', ...evidence },
+    };
+  }
+  return {
+    ...base,
+    ...withEndpoint,
+    ...noPath(facts, service, all, use, internet),
+    internet,
+    evidence: { path: 'none', ...evidence },
+  };
+}
+
+/** The cause to blame when neither an endpoint nor the internet carries the service. */
+function noPath(
+  facts: InstanceFacts,
+  service: SsmService,
+  all: readonly VpcEndpoint[],
+  use: EndpointUse | undefined,
+  internet: InternetPath,
+): Pick<ServicePath, 'path' | 'cause' | 'summary' | 'nextSteps'> {
+  const alternative = internet.fix ? [`Or give the instance an internet path. ${internet.fix}`] : [];
+  if (use?.cause) {
+    return {
+      path: 'none',
+      cause: use.cause,
+      summary: `${capital(use.detail)}, and ${internet.detail}.`,
+      nextSteps: [use.fix ?? '', ...alternative].filter(Boolean),
+    };
+  }
+  const others = SSM_SERVICES.filter((other) =>
+    all.some((endpoint) => serviceOfEndpoint(endpoint, facts.region) === other),
+  );
+  const vpc = instanceOf(facts).vpcId ?? 'the VPC';
+  if (others.length > 0) {
+    const template = all.find((endpoint) => serviceOfEndpoint(endpoint, facts.region) === others[0]);
+    return {
+      path: 'none',
+      cause: 'VPC_ENDPOINT_MISSING',
+      summary: `VPC ${vpc} has interface endpoints for ${joinNames(others)} but none for ${service}, and ${internet.detail}.`,
+      nextSteps: [
+        `Create the missing endpoint: ${createEndpointCommand(facts, service, template)}`,
+        ...alternative,
+      ],
+    };
+  }
+  return {
+    path: 'none',
+    cause: internet.cause ?? 'ROUTE_MISSING',
+    summary: `${capital(internet.detail)}, and VPC ${vpc} has no interface endpoint for ${service}.`,
+    nextSteps: [
+      internet.fix ?? '',
+      `Or create interface endpoints with private DNS for ssm, ec2messages and ssmmessages in VPC ${vpc}, e.g. ${createEndpointCommand(facts, service)}`,
+    ].filter(Boolean),
+  };
+}
+
+function internetOutcome(internet: InternetPath): string {
+  if (internet.status === 'ok') return `it would go through ${internet.detail}`;
+  return internet.detail;
+}
+
+function endpointEvidenceOf(use: EndpointUse): Record<string, unknown> {
+  return {
+    endpointId: use.id,
+    endpointState: use.endpoint.State,
+    privateDnsEnabled: use.endpoint.PrivateDnsEnabled ?? false,
+  };
+}
+
+/** Upper-cases the first letter of a sentence, unless it starts with a resource id or a hostname. */
+export const capital = (text: string): string =>
+  /^[^\s]*[-.]/.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);

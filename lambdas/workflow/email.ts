@@ -1,0 +1,85 @@
+/**
+ * The notification email, rendered from the report and what changed. Plain text, because SNS
+ * email subscriptions deliver plain text; the subject says the count and the account/region.
+ */
+
+import { explain, fixesOf } from '../engine/explain.ts';
+import { consoleLinks } from '../engine/next-steps.ts';
+import type { Finding, Report } from '../engine/report-model.ts';
+import type { RunChanges } from './ledger.ts';
+
+export interface Email {
+  subject: string;
+  body: string;
+}
+
+/** SNS rejects subjects over 100 characters. */
+const SUBJECT_LIMIT = 100;
+
+export function renderRunEmail(report: Report, changes: RunChanges, partition: string): Email {
+  const n = report.findings.length;
+  const where = `${report.accountId}/${report.region}`;
+  const news = [
+    changes.newProblems.length && `${changes.newProblems.length} new`,
+    changes.resolved.length && `${changes.resolved.length} resolved`,
+    changes.fixesApplied.length && `${changes.fixesApplied.length} fixed`,
+    changes.fixesFailed.length && `${changes.fixesFailed.length} fix failed`,
+    changes.settingErrors.length && 'settings invalid',
+  ].filter(Boolean);
+  const subject = `ssm-doctor: ${n} unmanaged instance${n === 1 ? '' : 's'} in ${where}${news.length ? ` (${news.join(', ')})` : ''}`;
+  const s = report.summary;
+  const lines = [
+    `ssm-doctor checked ${s.runningInstances} running instances in account ${report.accountId}, region ${report.region}, at ${report.generatedAt}.`,
+    `${s.online} online, ${s.notRegistered} not registered, ${s.connectionLost} connection lost, ${s.ignored} ignored, ${s.inGracePeriod} in grace period. Remediation mode: ${report.settings.remediationMode}.`,
+    '',
+  ];
+  if (report.errors.length)
+    lines.push('CONFIGURATION PROBLEMS', ...report.errors.map((e) => `- ${e.message}`), '');
+  if (changes.resolved.length) {
+    lines.push(
+      'RESOLVED SINCE THE LAST RUN',
+      ...changes.resolved.map((e) => `- ${e.instanceId}${e.name ? ` (${e.name})` : ''}: was ${e.rootCause}`),
+      '',
+    );
+  }
+  if (n) lines.push('UNMANAGED INSTANCES', '');
+  const fresh = new Set(changes.newProblems.map((f) => f.instanceId));
+  for (const finding of report.findings)
+    lines.push(...section(finding, fresh.has(finding.instanceId), partition, report.region));
+  return { subject: truncate(subject, SUBJECT_LIMIT), body: `${lines.join('\n')}\n` };
+}
+
+function section(f: Finding, isNew: boolean, partition: string, region: string): string[] {
+  return [
+    `${isNew ? '[NEW] ' : ''}${f.instanceId}${f.name ? ` (${f.name})` : ''} — ${f.ssmStatus} — ${f.rootCause}`,
+    `  ${explain(f)}`,
+    `  Fixes: ${fixesOf(f.remediations)}`,
+    ...f.nextSteps
+      .filter((step) => !step.startsWith('EC2 console') && !step.startsWith('Fleet Manager'))
+      .slice(0, 4)
+      .map((step) => `  - ${step}`),
+    ...consoleLinks(partition, region, f.instanceId).map((link) => `  ${link}`),
+    '',
+  ];
+}
+
+export function renderFailureEmail(
+  accountId: string,
+  region: string,
+  runId: string | undefined,
+  error: { Error?: string; Cause?: string } | undefined,
+): Email {
+  return {
+    subject: truncate(`ssm-doctor: run FAILED in ${accountId}/${region}`, SUBJECT_LIMIT),
+    body: [
+      `The ssm-doctor run ${runId ?? '(not started)'} failed in account ${accountId}, region ${region}.`,
+      `Error: ${error?.Error ?? 'unknown'}`,
+      `Cause: ${error?.Cause ?? 'not given'}`,
+      '',
+      'The run lock was released, so the next scheduled run will try again. See the state machine execution history and the function logs for details.',
+    ].join('\n'),
+  };
+}
+
+const truncate = (text: string, limit: number) =>
+  text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;

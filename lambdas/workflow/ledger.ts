@@ -1,0 +1,88 @@
+/**
+ * The per-instance memory between runs, and what changed since the last run: the email goes out
+ * for changes (new problems, a different cause, recoveries, fixes applied or failed, bad
+ * settings), not for the same news every hour. Pure.
+ */
+import type { RootCause } from '../engine/causes.ts';
+import type { Finding, FixId, RemediationStatus, RunError } from '../engine/report-model.ts';
+
+export interface LedgerEntry {
+  instanceId: string;
+  name: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  rootCause: RootCause;
+  fixes: { id: FixId; target: string; status: RemediationStatus; at: string }[];
+  lastNotified?: string;
+}
+
+/** A fix tried (applied or failed) is not tried again on the same target sooner than this. */
+export const FIX_COOLDOWN_HOURS = 6;
+const KEPT_FIX_ATTEMPTS = 10;
+
+export interface RunChanges {
+  newProblems: Finding[];
+  causeChanged: { finding: Finding; before: RootCause }[];
+  resolved: LedgerEntry[];
+  fixesApplied: Finding[];
+  fixesFailed: Finding[];
+  settingErrors: RunError[];
+}
+
+export function changesSince(
+  previous: ReadonlyMap<string, LedgerEntry>,
+  findings: readonly Finding[],
+  errors: readonly RunError[],
+): RunChanges {
+  const current = new Set(findings.map((f) => f.instanceId));
+  const touched = (status: RemediationStatus) =>
+    findings.filter((f) => f.remediations.some((r) => r.status === status));
+  return {
+    newProblems: findings.filter((f) => !previous.has(f.instanceId)),
+    causeChanged: findings.flatMap((finding) => {
+      const before = previous.get(finding.instanceId)?.rootCause;
+      return before && before !== finding.rootCause ? [{ finding, before }] : [];
+    }),
+    resolved: [...previous.values()].filter((entry) => !current.has(entry.instanceId)),
+    fixesApplied: [...new Set([...touched('applied'), ...touched('verified')])],
+    fixesFailed: touched('failed'),
+    settingErrors: errors.filter((e) => e.kind === 'setting'),
+  };
+}
+
+export function hasChanges(changes: RunChanges): boolean {
+  return Object.values(changes).some((list) => list.length > 0);
+}
+
+export function nextLedgerEntry(
+  previous: LedgerEntry | undefined,
+  finding: Finding,
+  now: Date,
+  notified: boolean,
+): LedgerEntry {
+  const at = now.toISOString();
+  const tried = finding.remediations
+    .filter((r) => r.status === 'applied' || r.status === 'verified' || r.status === 'failed')
+    .map((r) => ({ id: r.id, target: r.target, status: r.status, at }));
+  const lastNotified = notified ? at : previous?.lastNotified;
+  return {
+    instanceId: finding.instanceId,
+    name: finding.name,
+    firstSeen: previous?.firstSeen ?? at,
+    lastSeen: at,
+    rootCause: finding.rootCause,
+    fixes: [...(previous?.fixes ?? []), ...tried].slice(-KEPT_FIX_ATTEMPTS),
+    ...(lastNotified ? { lastNotified } : {}),
+  };
+}
+
+/** The planner's cooldown question, answered from the ledger. */
+export function coolingDownFrom(entries: ReadonlyMap<string, LedgerEntry>, now: Date) {
+  const since = now.getTime() - FIX_COOLDOWN_HOURS * 3_600_000;
+  const recent = new Set<string>();
+  for (const entry of entries.values()) {
+    for (const fix of entry.fixes)
+      if (new Date(fix.at).getTime() > since) recent.add(`${fix.id}:${fix.target}`);
+  }
+  return (target: string, fix: FixId) => recent.has(`${fix}:${target}`);
+}

@@ -1,0 +1,42 @@
+/** The shapes the stages keep in the table between tasks. */
+import type { InstanceInformation } from '@aws-sdk/client-ssm';
+import type { Identity } from '../aws/identity.ts';
+import type { DhmcPicture, SsmStatus } from '../engine/facts.ts';
+import type { Readout } from '../engine/readout.ts';
+import type { PlanSubject } from '../engine/remediation/plan.ts';
+import type { Finding, RunError, Summary } from '../engine/report-model.ts';
+import type { Settings } from '../engine/settings.ts';
+
+export interface RunMeta {
+  runId: string;
+  startedAt: string;
+  identity: Identity;
+  region: string;
+  settings: Settings;
+  errors: RunError[];
+  summary: Summary;
+  batchCount: number;
+  /** Read once per run, shared by every batch. */
+  dhmc?: Readout<DhmcPicture>;
+  /** Running instances per candidate instance profile (at most 50 each): who a role change reaches. */
+  profileUsers: Record<string, string[]>;
+}
+
+/** A candidate by reference: the batch re-reads the instance itself, so a vanished one drops out. */
+export interface CandidateRef {
+  instanceId: string;
+  ssmStatus: SsmStatus;
+  information?: Pick<
+    InstanceInformation,
+    'InstanceId' | 'PingStatus' | 'AgentVersion' | 'LastPingDateTime' | 'PlatformType' | 'PlatformName'
+  >;
+}
+
+export interface BatchItem {
+  candidates: CandidateRef[];
+}
+
+export interface FindingItem {
+  finding: Finding;
+  subject: PlanSubject;
+}

@@ -1,0 +1,59 @@
+/**
+ * `Report and notify`: assemble the run's report, compare it with the ledger, email when
+ * something changed (or every run, if so set), remember this run, emit metrics, release the lock.
+ */
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { buildReport } from '../../engine/report.ts';
+import type { ReportInput, ReportOutput } from '../../handlers/contract.ts';
+import type { StageDeps } from '../deps.ts';
+import { renderRunEmail } from '../email.ts';
+import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry } from '../ledger.ts';
+import { runMetrics } from '../metrics.ts';
+import type { FindingItem, RunMeta } from '../run-data.ts';
+
+export async function reportRun(deps: StageDeps, input: ReportInput): Promise<ReportOutput> {
+  const { store } = deps;
+  const meta = await store.getRunItem<RunMeta>(input.runId, 'META');
+  const items = await store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
+  const now = deps.clock();
+  const report = buildReport({
+    accountId: meta.identity.accountId,
+    region: meta.region,
+    generatedAt: now,
+    settings: meta.settings,
+    summary: meta.summary,
+    findings: items.map((item) => item.finding),
+    errors: meta.errors,
+  });
+  const previous = await store.openLedgerEntries<LedgerEntry>();
+  const changes = changesSince(previous, report.findings, report.errors);
+  const notify = Boolean(deps.topicArn) && (meta.settings.notifyOn === 'every-run' || hasChanges(changes));
+  if (notify) {
+    const email = renderRunEmail(report, changes, meta.identity.partition);
+    await deps.clients.sns.send(
+      new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }),
+    );
+  }
+  await Promise.all(
+    report.findings.map((f) =>
+      store.putLedger(f.instanceId, nextLedgerEntry(previous.get(f.instanceId), f, now, notify)),
+    ),
+  );
+  await store.putOpenLedgerIds(report.findings.map((f) => f.instanceId));
+  await store.putRunItem(input.runId, 'REPORT', {
+    summary: report.summary,
+    findings: report.findings.length,
+    notified: notify,
+    generatedAt: report.generatedAt,
+  });
+  deps.metrics?.(runMetrics(report));
+  deps.log('Run reported', {
+    runId: input.runId,
+    findings: report.findings.length,
+    notified: notify,
+    newProblems: changes.newProblems.length,
+    resolved: changes.resolved.length,
+  });
+  await store.releaseLock(input.runId);
+  return { findings: report.findings.length, notified: notify };
+}
