@@ -8,7 +8,8 @@ import { type Check, type CheckResult, result } from '../../check.ts';
 import { ssmInterfaceEndpoints } from './endpoints.ts';
 import { resolverAddress } from './ipv4.ts';
 import { instanceOf, unreadable } from './picture.ts';
-import { joinNames, SSM_SERVICES, serviceHostname } from './services.ts';
+import { SSM_SERVICES, serviceHostname } from './services.ts';
+import { joinNames } from './wording.ts';
 
 const ID = 'network.dns';
 const LINK_LOCAL_RESOLVER = '169.254.169.253';

@@ -5,8 +5,9 @@
  */
 import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../../facts.ts';
+import { createEndpointCommand } from './fix-commands.ts';
 import { instanceOf, unreadable } from './picture.ts';
-import { endpointServiceName, isServiceName, SSM_SERVICES, type SsmService } from './services.ts';
+import { isServiceName, SSM_SERVICES, type SsmService } from './services.ts';
 
 export type EndpointCause = 'VPC_ENDPOINT_MISSING' | 'VPC_ENDPOINT_PRIVATE_DNS_DISABLED' | 'VPC_DNS_DISABLED';
 
@@ -113,22 +114,3 @@ function judgeEndpoint(facts: InstanceFacts, endpoint: VpcEndpoint, service: Ssm
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-
-/** The create command, reusing the subnets and groups of `template` (another SSM endpoint). */
-export function createEndpointCommand(
-  facts: InstanceFacts,
-  service: SsmService,
-  template?: VpcEndpoint,
-): string {
-  const me = instanceOf(facts);
-  const subnets = template?.SubnetIds?.length
-    ? template.SubnetIds.join(' ')
-    : (me.subnetId ?? '<subnet-ids>');
-  const groups = template?.Groups?.flatMap((group) => (group.GroupId ? [group.GroupId] : [])) ?? [];
-  return [
-    `aws ec2 create-vpc-endpoint --vpc-id ${me.vpcId ?? '<vpc-id>'} --vpc-endpoint-type Interface`,
-    `--service-name ${endpointServiceName(service, facts.region)} --subnet-ids ${subnets}`,
-    `--security-group-ids ${groups.length ? groups.join(' ') : '<a security group allowing TCP 443 from the instance>'}`,
-    '--private-dns-enabled',
-  ].join(' ');
-}

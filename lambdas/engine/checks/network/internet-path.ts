@@ -4,9 +4,9 @@
  * The same for all three services, so it is computed once per facts object.
  */
 import type { InstanceFacts } from '../../facts.ts';
+import { replacementTarget } from './fix-commands.ts';
 import { followNatGateway } from './nat-path.ts';
 import { instanceOf, routeTableOf, unreadable } from './picture.ts';
-import { replacementTarget } from './route-fixes.ts';
 import { defaultRouteOf } from './routes.ts';
 
 export type InternetCause =

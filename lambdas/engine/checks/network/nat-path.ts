@@ -5,9 +5,9 @@
  */
 import type { NatGateway } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../../facts.ts';
+import { attachedInternetGateway, availablePublicNat } from './fix-commands.ts';
 import type { InternetPath } from './internet-path.ts';
 import { instanceOf, routeTableOf, unreadable } from './picture.ts';
-import { attachedInternetGateway, availablePublicNat } from './route-fixes.ts';
 import { defaultRouteOf } from './routes.ts';
 
 export function followNatGateway(

@@ -4,8 +4,9 @@
  */
 import type { CauseCode } from '../../causes.ts';
 import { type CheckResult, type CheckStatus, result } from '../../check.ts';
-import { capital, type ServicePath } from './paths.ts';
-import { joinNames, type SsmService } from './services.ts';
+import type { ServicePath } from './paths.ts';
+import type { SsmService } from './services.ts';
+import { capital, joinNames } from './wording.ts';
 
 export interface ServiceOutcome {
   service: SsmService;
@@ -37,6 +38,8 @@ export function outcomeWithoutDestination(path: ServicePath): ServiceOutcome | u
   return undefined;
 }
 
+// A summary stays one sentence: the rest of the findings are in the evidence.
+const MAX_CLAUSES = 2;
 const SEVERITY: readonly CheckStatus[] = ['fail', 'unknown', 'warn', 'pass', 'skip'];
 
 export function combineOutcomes(
@@ -71,11 +74,13 @@ export function combineOutcomes(
   }
 }
 
-/** "Clause one (for ssm and ec2messages); clause two (for ssmmessages)." */
+/** "Clause one (for ssm and ec2messages); clause two (for ssmmessages); and 1 more (see evidence)." */
 function summarise(outcomes: readonly ServiceOutcome[]): string {
   const byDetail = new Map<string, SsmService[]>();
   for (const outcome of outcomes)
     byDetail.set(outcome.detail, [...(byDetail.get(outcome.detail) ?? []), outcome.service]);
   const clauses = [...byDetail].map(([detail, services]) => `${detail} (for ${joinNames(services)})`);
-  return `${capital(clauses.join('; '))}.`;
+  const shown = clauses.slice(0, MAX_CLAUSES).join('; ');
+  const more = clauses.length - MAX_CLAUSES;
+  return `${capital(shown)}${more > 0 ? `; and ${more} more (see evidence)` : ''}.`;
 }

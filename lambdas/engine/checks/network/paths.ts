@@ -6,16 +6,11 @@
 import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { CauseCode } from '../../causes.ts';
 import type { InstanceFacts } from '../../facts.ts';
-import {
-  createEndpointCommand,
-  type EndpointUse,
-  endpointUseFor,
-  serviceOfEndpoint,
-  ssmInterfaceEndpoints,
-} from './endpoints.ts';
+import { type EndpointUse, endpointUseFor, ssmInterfaceEndpoints } from './endpoints.ts';
 import { type InternetPath, resolveInternetPath } from './internet-path.ts';
-import { instanceOf, unreadable } from './picture.ts';
-import { joinNames, SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
+import { blameNoPath } from './no-path.ts';
+import { unreadable } from './picture.ts';
+import { SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
 
 export interface ServicePath {
   service: SsmService;
@@ -117,53 +112,9 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
   return {
     ...base,
     ...withEndpoint,
-    ...noPath(facts, service, all, use, internet),
+    ...blameNoPath(facts, service, all, use, internet),
     internet,
     evidence: { path: 'none', ...evidence },
-  };
-}
-
-/** The cause to blame when neither an endpoint nor the internet carries the service. */
-function noPath(
-  facts: InstanceFacts,
-  service: SsmService,
-  all: readonly VpcEndpoint[],
-  use: EndpointUse | undefined,
-  internet: InternetPath,
-): Pick<ServicePath, 'path' | 'cause' | 'summary' | 'nextSteps'> {
-  const alternative = internet.fix ? [`Or give the instance an internet path. ${internet.fix}`] : [];
-  if (use?.cause) {
-    return {
-      path: 'none',
-      cause: use.cause,
-      summary: `${capital(use.detail)}, and ${internet.detail}.`,
-      nextSteps: [use.fix ?? '', ...alternative].filter(Boolean),
-    };
-  }
-  const others = SSM_SERVICES.filter((other) =>
-    all.some((endpoint) => serviceOfEndpoint(endpoint, facts.region) === other),
-  );
-  const vpc = instanceOf(facts).vpcId ?? 'the VPC';
-  if (others.length > 0) {
-    const template = all.find((endpoint) => serviceOfEndpoint(endpoint, facts.region) === others[0]);
-    return {
-      path: 'none',
-      cause: 'VPC_ENDPOINT_MISSING',
-      summary: `VPC ${vpc} has interface endpoints for ${joinNames(others)} but none for ${service}, and ${internet.detail}.`,
-      nextSteps: [
-        `Create the missing endpoint: ${createEndpointCommand(facts, service, template)}`,
-        ...alternative,
-      ],
-    };
-  }
-  return {
-    path: 'none',
-    cause: internet.cause ?? 'ROUTE_MISSING',
-    summary: `${capital(internet.detail)}, and VPC ${vpc} has no interface endpoint for ${service}.`,
-    nextSteps: [
-      internet.fix ?? '',
-      `Or create interface endpoints with private DNS for ssm, ec2messages and ssmmessages in VPC ${vpc}, e.g. ${createEndpointCommand(facts, service)}`,
-    ].filter(Boolean),
   };
 }
 
@@ -179,7 +130,3 @@ function endpointEvidenceOf(use: EndpointUse): Record<string, unknown> {
     privateDnsEnabled: use.endpoint.PrivateDnsEnabled ?? false,
   };
 }
-
-/** Upper-cases the first letter of a sentence, unless it starts with a resource id or a hostname. */
-export const capital = (text: string): string =>
-  /^[^\s]*[-.]/.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);

@@ -24,9 +24,3 @@ export function isServiceName(serviceName: string | undefined, service: SsmServi
   const wanted = endpointServiceName(service, region);
   return serviceName === wanted || serviceName === `cn.${wanted}`;
 }
-
-/** "ssm", "ssm and ec2messages", "ssm, ec2messages and ssmmessages". */
-export function joinNames(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
