@@ -1,0 +1,205 @@
+/**
+ * A simulated AWS account: a world file served to the real SDK v3 clients. `attach(client)` adds
+ * one middleware at `finalizeRequest`/`low`, which runs after the SDK has serialized and signed the
+ * request and inside its retry middleware (`finalizeRequest`/`high`), and answers without calling
+ * `next`: no HTTP request is ever built into a socket. Retries, paginators, error classes and
+ * adapters are therefore the SDK's own; every attempt (retried ones too) is counted per action.
+ *
+ * Clients given to the simulator need a region and credentials of their own; signing runs before
+ * the simulator and needs no network with static credentials (`clientConfig()` supplies both).
+ * Attach before the first `send` if the client was built with `cacheMiddleware: true`.
+ */
+import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
+import { cloudwatchHandlers } from './cloudwatch.ts';
+import { type ChangeRecord, copy, type Handlers, type PublishedMessage, type SimContext } from './context.ts';
+import { ec2Handlers } from './ec2.ts';
+import { awsError, isAwsError, notImplemented } from './errors.ts';
+import { iamHandlers } from './iam.ts';
+import { newRequestId, partitionOf } from './ids.ts';
+import { bringOnline } from './online.ts';
+import { actionMatches } from './policy-evaluation.ts';
+import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
+import { outputProjector } from './sdk-shapes.ts';
+import { snsHandlers } from './sns.ts';
+import { ssmHandlers } from './ssm.ts';
+import { stsHandlers } from './sts.ts';
+import type { World } from './world-schema.ts';
+
+export type { ChangeRecord, PublishedMessage } from './context.ts';
+
+export interface SimulatedAccountOptions {
+  /** Each call waits this long before answering (benchmarks). */
+  latencyMs?: number;
+  /** The simulated clock; default: the world's `now`, else real time. */
+  clock?: () => Date;
+}
+
+/** Static credentials for clients served by the simulator (signing then needs no provider chain). */
+export const SIMULATED_CREDENTIALS = {
+  accessKeyId: 'AKIASIMULATED0000000',
+  secretAccessKey: 'simulated-secret',
+};
+
+const HANDLERS: Readonly<Record<ServicePrefix, Handlers>> = {
+  ec2: ec2Handlers,
+  ssm: ssmHandlers,
+  iam: iamHandlers,
+  cloudwatch: cloudwatchHandlers,
+  sns: snsHandlers,
+  sts: stsHandlers,
+};
+
+const MIDDLEWARE_NAME = 'ssmDoctorSimulatedAccount';
+
+/** Any SDK v3 client: all we need is its middleware stack. */
+// biome-ignore lint/suspicious/noExplicitAny: every client's stack has its own Input/Output unions.
+type AnyClient = { middlewareStack: MiddlewareStack<any, any> };
+
+export class SimulatedAccount {
+  /**
+   * Every write to the world, in order, with before/after (what `--save-world` would persist).
+   * SNS messages are not world state: they go to `published`.
+   */
+  readonly changes: ChangeRecord[] = [];
+  /** Every SNS message published (nothing is delivered). */
+  readonly published: PublishedMessage[] = [];
+  readonly #world: World;
+  readonly #latencyMs: number;
+  readonly #clock: (() => Date) | undefined;
+  readonly #counts = new Map<string, number>();
+  /** Calls left per `simulation.faults` entry (`undefined`: always). */
+  readonly #faultsLeft: (number | undefined)[];
+
+  constructor(world: World, options: SimulatedAccountOptions = {}) {
+    this.#world = structuredClone(world);
+    this.#latencyMs = options.latencyMs ?? 0;
+    this.#clock = options.clock;
+    this.#faultsLeft = this.#world.simulation.faults.map((f) => f.times);
+  }
+
+  get accountId(): string {
+    return this.#world.accountId;
+  }
+
+  get region(): string {
+    return this.#world.region;
+  }
+
+  /** `{ region, credentials }` for a client that talks to this account. */
+  clientConfig(): { region: string; credentials: typeof SIMULATED_CREDENTIALS } {
+    return { region: this.#world.region, credentials: { ...SIMULATED_CREDENTIALS } };
+  }
+
+  now(): Date {
+    if (this.#clock) return this.#clock();
+    return this.#world.now ? new Date(this.#world.now) : new Date();
+  }
+
+  /** Serves every command of `client` from this account (replacing a previous account's middleware). */
+  attach<C extends AnyClient>(client: C): C {
+    // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
+    const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
+      const output = await this.#answer(context.clientName, context.commandName, args.input as object);
+      return { output, response: {} };
+    };
+    client.middlewareStack.add(middleware, {
+      step: 'finalizeRequest',
+      priority: 'low',
+      name: MIDDLEWARE_NAME,
+      tags: ['SIMULATED_ACCOUNT'],
+      override: true,
+    });
+    return client;
+  }
+
+  /** Attempts per IAM-style action (`ec2:DescribeInstances`), retried attempts included. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries([...this.#counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  totalCalls(): number {
+    let total = 0;
+    for (const n of this.#counts.values()) total += n;
+    return total;
+  }
+
+  resetCounts(): void {
+    this.#counts.clear();
+  }
+
+  /** A deep copy of the world as it is now, writes included (what `--save-world` saves). */
+  snapshot(): World {
+    return structuredClone(this.#world);
+  }
+
+  async #answer(
+    clientName: string | undefined,
+    commandName: string | undefined,
+    input: object,
+  ): Promise<object> {
+    const action = actionOf(clientName, commandName);
+    this.#counts.set(action, (this.#counts.get(action) ?? 0) + 1);
+    const requestId = newRequestId();
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
+    const service = serviceForClient(clientName);
+    const operation = action.slice(action.indexOf(':') + 1);
+    try {
+      if (!service) throw notImplemented(action);
+      this.#injectFault(service.prefix, action, operation);
+      const handler = HANDLERS[service.prefix][operation];
+      if (!handler) throw notImplemented(action);
+      const raw = handler(input as never, this.#context(action, requestId));
+      const project = outputProjector(service.prefix, operation);
+      const output = (project ? project(raw) : raw) as object;
+      return { ...output, $metadata: { httpStatusCode: 200, requestId } };
+    } catch (error) {
+      if (isAwsError(error)) error.$metadata.requestId = requestId;
+      throw error;
+    }
+  }
+
+  /** `simulation.faults`: the first entry matching the call throws its code (and counts down). */
+  #injectFault(service: ServicePrefix, action: string, operation: string): void {
+    const faults = this.#world.simulation.faults;
+    for (const [index, fault] of faults.entries()) {
+      const left = this.#faultsLeft[index];
+      if (left === 0) continue;
+      if (!actionMatches(fault.operation, fault.operation.includes(':') ? action : operation)) continue;
+      if (left !== undefined) this.#faultsLeft[index] = left - 1;
+      throw awsError(
+        service,
+        fault.code,
+        fault.message ?? `Simulated ${fault.code} for ${action} (simulation.faults)`,
+      );
+    }
+  }
+
+  #context(action: string, requestId: string): SimContext {
+    const world = this.#world;
+    return {
+      world,
+      accountId: world.accountId,
+      region: world.region,
+      partition: partitionOf(world.region),
+      action,
+      requestId,
+      now: () => this.now(),
+      recordChange: (target, before, after) => {
+        this.changes.push({
+          at: this.now().toISOString(),
+          action,
+          target,
+          before: copy(before),
+          after: copy(after),
+          requestId,
+        });
+      },
+      publish: (message) => {
+        this.published.push({ ...message });
+      },
+      fixApplied: (instanceIds) => {
+        bringOnline(world, instanceIds, this.now());
+      },
+    };
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What a service handler gets for one call: the (mutable) world, the account's identity and
+ * clock, and the ways a write is made visible (change log, SNS outbox, onlineAfterFix). Handlers
+ * answer in world JSON (ISO timestamps); the account turns that into the SDK's output shape.
+ */
+import type { World } from './world-schema.ts';
+
+export interface ChangeRecord {
+  /** ISO 8601 time of the write (the simulated clock). */
+  at: string;
+  /** IAM-style action, e.g. `ec2:AssociateIamInstanceProfile`. */
+  action: string;
+  /** What was written: an instance id, role name, parameter name… */
+  target: string;
+  before: unknown;
+  after: unknown;
+  requestId: string;
+}
+
+export interface PublishedMessage {
+  TopicArn: string;
+  Subject?: string;
+  Message: string;
+}
+
+export interface SimContext {
+  readonly world: World;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** The call being answered, e.g. `ec2:DescribeInstances`. */
+  readonly action: string;
+  readonly requestId: string;
+  now(): Date;
+  /** Logs a write of this call (before/after are deep-copied). */
+  recordChange(target: string, before: unknown, after: unknown): void;
+  publish(message: PublishedMessage): void;
+  /** A fix touched these instances: those listed in `simulation.onlineAfterFix` come online. */
+  fixApplied(instanceIds: readonly string[]): void;
+}
+
+/**
+ * A service operation. `input` is the SDK command's input (each handler declares its type);
+ * the result is the output in world JSON.
+ */
+export type Handler = (input: never, ctx: SimContext) => object;
+export type Handlers = Readonly<Record<string, Handler>>;
+
+/** Deep copy for change records and snapshots (worlds are plain JSON). */
+export const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));

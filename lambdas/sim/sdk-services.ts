@@ -1,0 +1,82 @@
+/**
+ * The SDK packages the simulator serves, by the client name the SDK puts in the middleware
+ * context. Each package exports, next to its clients and commands, the static schemas the SDK's
+ * own (de)serializers use: `<Operation>$` for operations and `<Error>$` for modeled errors. The
+ * simulator reads those instead of hand-written tables, so outputs and errors take exactly the
+ * shapes and classes the real deserializer would produce.
+ */
+import * as cloudwatch from '@aws-sdk/client-cloudwatch';
+import * as ec2 from '@aws-sdk/client-ec2';
+import * as iam from '@aws-sdk/client-iam';
+import * as sns from '@aws-sdk/client-sns';
+import * as ssm from '@aws-sdk/client-ssm';
+import * as sts from '@aws-sdk/client-sts';
+
+export type ServicePrefix = 'ec2' | 'ssm' | 'iam' | 'cloudwatch' | 'sns' | 'sts';
+
+/** The base exception class every SDK package exports (`EC2ServiceException`, …). */
+export type ServiceExceptionClass = new (options: {
+  name: string;
+  $fault: 'client' | 'server';
+  message?: string;
+  $metadata: Record<string, unknown>;
+}) => Error;
+
+export interface SdkService {
+  /** IAM action prefix, e.g. `ec2` in `ec2:DescribeInstances`. */
+  prefix: ServicePrefix;
+  clientName: string;
+  exports: Readonly<Record<string, unknown>>;
+  BaseException: ServiceExceptionClass;
+}
+
+export const SDK_SERVICES: Readonly<Record<ServicePrefix, SdkService>> = {
+  ec2: {
+    prefix: 'ec2',
+    clientName: 'EC2Client',
+    exports: ec2,
+    BaseException: ec2.EC2ServiceException as unknown as ServiceExceptionClass,
+  },
+  ssm: {
+    prefix: 'ssm',
+    clientName: 'SSMClient',
+    exports: ssm,
+    BaseException: ssm.SSMServiceException as unknown as ServiceExceptionClass,
+  },
+  iam: {
+    prefix: 'iam',
+    clientName: 'IAMClient',
+    exports: iam,
+    BaseException: iam.IAMServiceException as unknown as ServiceExceptionClass,
+  },
+  cloudwatch: {
+    prefix: 'cloudwatch',
+    clientName: 'CloudWatchClient',
+    exports: cloudwatch,
+    BaseException: cloudwatch.CloudWatchServiceException as unknown as ServiceExceptionClass,
+  },
+  sns: {
+    prefix: 'sns',
+    clientName: 'SNSClient',
+    exports: sns,
+    BaseException: sns.SNSServiceException as unknown as ServiceExceptionClass,
+  },
+  sts: {
+    prefix: 'sts',
+    clientName: 'STSClient',
+    exports: sts,
+    BaseException: sts.STSServiceException as unknown as ServiceExceptionClass,
+  },
+};
+
+const BY_CLIENT = new Map(Object.values(SDK_SERVICES).map((s) => [s.clientName, s]));
+
+export const serviceForClient = (clientName: string | undefined): SdkService | undefined =>
+  clientName === undefined ? undefined : BY_CLIENT.get(clientName);
+
+/** The IAM-style action of a call: `EC2Client` + `DescribeInstancesCommand` → `ec2:DescribeInstances`. */
+export function actionOf(clientName: string | undefined, commandName: string | undefined): string {
+  const prefix =
+    serviceForClient(clientName)?.prefix ?? (clientName ?? 'unknown').replace(/Client$/, '').toLowerCase();
+  return `${prefix}:${(commandName ?? 'Unknown').replace(/Command$/, '')}`;
+}

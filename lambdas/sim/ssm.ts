@@ -1,0 +1,218 @@
+/**
+ * The simulated Systems Manager API: managed-node inventory (DescribeInstanceInformation), the
+ * Default Host Management Configuration setting (GetServiceSetting), and Parameter Store (the
+ * deployed service's settings: GetParameter(s), GetParametersByPath, PutParameter).
+ */
+import type {
+  DescribeInstanceInformationRequest,
+  GetParameterRequest,
+  GetParametersByPathRequest,
+  GetParametersRequest,
+  GetServiceSettingRequest,
+  PutParameterRequest,
+} from '@aws-sdk/client-ssm';
+import { copy, type Handlers, type SimContext } from './context.ts';
+import { awsError, notImplemented } from './errors.ts';
+import { hexId } from './ids.ts';
+import { page } from './pagination.ts';
+import type { World } from './world-schema.ts';
+import type { WorldParameter } from './world-types.ts';
+
+type Information = World['ssm']['InstanceInformationList'][number];
+
+/** Filter keys and the field each reads (`PlatformTypes` → `PlatformType`, …). */
+const INFORMATION_FIELDS: Record<string, (i: Information) => string | undefined> = {
+  InstanceIds: (i) => i.InstanceId,
+  AgentVersion: (i) => i.AgentVersion,
+  PingStatus: (i) => i.PingStatus,
+  PlatformTypes: (i) => i.PlatformType,
+  ActivationIds: (i) => i.ActivationId,
+  IamRole: (i) => i.IamRole,
+  ResourceType: (i) => i.ResourceType,
+  AssociationStatus: (i) => i.AssociationStatus,
+};
+
+function informationFilter(ctx: SimContext, key: string, values: readonly string[] | undefined) {
+  if (!values?.length || values.length > 100) {
+    throw awsError(
+      'ssm',
+      'InvalidInstanceInformationFilterValue',
+      `The filter ${key} needs between 1 and 100 values.`,
+    );
+  }
+  const wanted = new Set(values);
+  if (key.startsWith('tag:') || key === 'tag-key') {
+    // Tags of a managed node are its EC2 instance's tags.
+    const tagsOf = (id: string | undefined) =>
+      ctx.world.ec2.Instances.find((x) => x.InstanceId === id)?.Tags ?? [];
+    return key === 'tag-key'
+      ? (i: Information) => tagsOf(i.InstanceId).some((t) => wanted.has(t.Key ?? ''))
+      : (i: Information) =>
+          tagsOf(i.InstanceId).some((t) => t.Key === key.slice(4) && wanted.has(t.Value ?? ''));
+  }
+  // The legacy InstanceInformationFilterList spells keys in camelCase (`instanceIds`) in older docs.
+  const field = Object.entries(INFORMATION_FIELDS).find(
+    ([name]) => name.toLowerCase() === key.toLowerCase(),
+  )?.[1];
+  if (!field) throw awsError('ssm', 'InvalidFilterKey', `The filter key ${key} is not valid.`);
+  return (i: Information) => wanted.has(field(i) ?? '');
+}
+
+function describeInstanceInformation(input: DescribeInstanceInformationRequest, ctx: SimContext) {
+  if (input.Filters?.length && input.InstanceInformationFilterList?.length) {
+    throw awsError(
+      'ssm',
+      'ValidationException',
+      'Filters and InstanceInformationFilterList cannot be used together.',
+    );
+  }
+  const predicates = [
+    ...(input.Filters ?? []).map((f) => informationFilter(ctx, f.Key ?? '', f.Values)),
+    ...(input.InstanceInformationFilterList ?? []).map((f) =>
+      informationFilter(ctx, f.key ?? '', f.valueSet),
+    ),
+  ];
+  const matching = ctx.world.ssm.InstanceInformationList.filter((i) => predicates.every((p) => p(i)));
+  const { items, next } = page(
+    'ssm',
+    'DescribeInstanceInformation',
+    matching,
+    { size: input.MaxResults, token: input.NextToken },
+    { min: 5, max: 50, defaultSize: 10 },
+  );
+  return { InstanceInformationList: items, NextToken: next };
+}
+
+const DHMC_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
+
+/** Settings AWS answers with a default when the account never changed them. */
+const SETTING_DEFAULTS: Record<string, string> = {
+  [DHMC_SETTING]: '$None',
+  '/ssm/parameter-store/default-parameter-tier': 'Standard',
+  '/ssm/parameter-store/high-throughput-enabled': 'false',
+};
+
+/** `SettingId` may be the path or the full `arn:…:servicesetting/ssm/…` ARN. */
+const settingPath = (id: string) =>
+  id.startsWith('arn:') ? id.slice(id.indexOf(':servicesetting') + 15) : id;
+
+function getServiceSetting(input: GetServiceSettingRequest, ctx: SimContext) {
+  const path = settingPath(input.SettingId ?? '');
+  const arn = `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:servicesetting${path}`;
+  const stored = ctx.world.ssm.ServiceSettings.find((s) => settingPath(s.SettingId) === path);
+  if (stored) {
+    return { ServiceSetting: { ARN: arn, Status: 'Customized', ...stored, SettingId: path } };
+  }
+  const value = SETTING_DEFAULTS[path];
+  if (value === undefined) {
+    throw awsError('ssm', 'ServiceSettingNotFound', `The service setting ${path} was not found.`);
+  }
+  return {
+    ServiceSetting: {
+      SettingId: path,
+      SettingValue: value,
+      ARN: arn,
+      Status: 'Default',
+      LastModifiedUser: 'System',
+    },
+  };
+}
+
+function parameterOutput(ctx: SimContext, p: WorldParameter, decrypt: boolean | undefined) {
+  const encrypted = p.Type === 'SecureString' && !decrypt;
+  return {
+    ...p,
+    // Without WithDecryption, a SecureString comes back as KMS ciphertext, not the value.
+    Value: encrypted ? Buffer.from(`AQICAH${hexId(p.Value, 40)}`).toString('base64') : p.Value,
+    Version: p.Version ?? 1,
+    DataType: p.DataType ?? 'text',
+    ARN: `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${p.Name.startsWith('/') ? '' : '/'}${p.Name}`,
+  };
+}
+
+const findParameter = (ctx: SimContext, name: string | undefined) =>
+  ctx.world.ssm.Parameters.find((p) => p.Name === name);
+
+function getParameter(input: GetParameterRequest, ctx: SimContext) {
+  const found = findParameter(ctx, input.Name);
+  if (!found) throw awsError('ssm', 'ParameterNotFound', `Parameter ${input.Name} not found.`);
+  return { Parameter: parameterOutput(ctx, found, input.WithDecryption) };
+}
+
+function getParameters(input: GetParametersRequest, ctx: SimContext) {
+  const names = input.Names ?? [];
+  if (names.length < 1 || names.length > 10) {
+    throw awsError('ssm', 'ValidationException', 'Member must have length between 1 and 10 (names)');
+  }
+  const found = names.map((n) => findParameter(ctx, n));
+  return {
+    Parameters: found
+      .filter((p) => p !== undefined)
+      .map((p) => parameterOutput(ctx, p, input.WithDecryption)),
+    InvalidParameters: names.filter((_, i) => !found[i]),
+  };
+}
+
+function getParametersByPath(input: GetParametersByPathRequest, ctx: SimContext) {
+  if (input.ParameterFilters?.length) throw notImplemented('ParameterFilters of ssm:GetParametersByPath');
+  const path = input.Path ?? '';
+  if (!path.startsWith('/')) {
+    throw awsError(
+      'ssm',
+      'ValidationException',
+      `The parameter path ${path} is not valid: it must begin with "/".`,
+    );
+  }
+  const prefix = path.endsWith('/') ? path : `${path}/`;
+  const under = ctx.world.ssm.Parameters.filter(
+    (p) => p.Name.startsWith(prefix) && (input.Recursive || !p.Name.slice(prefix.length).includes('/')),
+  );
+  const { items, next } = page(
+    'ssm',
+    'GetParametersByPath',
+    under,
+    { size: input.MaxResults, token: input.NextToken },
+    { min: 1, max: 10, defaultSize: 10 },
+  );
+  return { Parameters: items.map((p) => parameterOutput(ctx, p, input.WithDecryption)), NextToken: next };
+}
+
+function putParameter(input: PutParameterRequest, ctx: SimContext) {
+  const name = input.Name ?? '';
+  if (!name || input.Value === undefined || input.Value === '') {
+    throw awsError('ssm', 'ValidationException', 'A parameter name and a non-empty value are required.');
+  }
+  const existing = findParameter(ctx, name);
+  if (existing && !input.Overwrite) {
+    throw awsError(
+      'ssm',
+      'ParameterAlreadyExists',
+      'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+    );
+  }
+  const type = input.Type ?? existing?.Type;
+  if (!type)
+    throw awsError('ssm', 'ValidationException', 'A parameter type is required when you create a parameter.');
+  const before = copy(existing);
+  const after: WorldParameter = {
+    ...existing,
+    Name: name,
+    Value: input.Value,
+    Type: type,
+    Version: (existing?.Version ?? (existing ? 1 : 0)) + 1,
+    LastModifiedDate: ctx.now().toISOString(),
+  };
+  if (existing) Object.assign(existing, after);
+  else ctx.world.ssm.Parameters.push(after);
+  ctx.recordChange(name, before ?? null, after);
+  return { Version: after.Version, Tier: 'Standard' };
+}
+
+export const ssmHandlers: Handlers = {
+  DescribeInstanceInformation: describeInstanceInformation,
+  GetServiceSetting: getServiceSetting,
+  GetParameter: getParameter,
+  GetParameters: getParameters,
+  GetParametersByPath: getParametersByPath,
+  PutParameter: putParameter,
+};
