@@ -179,21 +179,27 @@ async function recordIam(clients: AwsClients, profileArns: string[], dhmcSetting
   const roles = (await Promise.all(roleNames.map((name) => recordRole(clients, name)))).filter(
     (r) => r !== undefined,
   );
-  const customerArns = unique(
-    roles
-      .flatMap((r) => r.AttachedPolicies.map((p) => p.PolicyArn))
-      .filter((arn) => !arn?.includes(':iam::aws:policy/')),
-  );
-  const policies = await Promise.all(
-    customerArns.map(async (PolicyArn) => {
-      const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
-      const { PolicyVersion } = await iam.send(
-        new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
-      );
-      return { Arn: PolicyArn, PolicyName: Policy?.PolicyName, Document: PolicyVersion?.Document };
-    }),
+  // Every attached policy's document, AWS-managed ones too: the world then needs nothing from
+  // outside to evaluate the roles (the simulator only knows a few AWS-managed documents itself).
+  const policyArns = unique(roles.flatMap((r) => r.AttachedPolicies.map((p) => p.PolicyArn)));
+  const policies = (await Promise.all(policyArns.map((arn) => recordPolicy(clients, arn)))).filter(
+    (p) => p !== undefined,
   );
   return { InstanceProfiles: profiles, Roles: roles, Policies: policies };
+}
+
+/** A policy's default version; one deleted since it was listed is left out. */
+async function recordPolicy(clients: AwsClients, PolicyArn: string) {
+  try {
+    const { Policy } = await clients.iam.send(new GetPolicyCommand({ PolicyArn }));
+    const { PolicyVersion } = await clients.iam.send(
+      new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
+    );
+    return { Arn: PolicyArn, PolicyName: Policy?.PolicyName, Document: PolicyVersion?.Document };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 async function recordRole(clients: AwsClients, RoleName: string) {

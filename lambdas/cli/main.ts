@@ -72,7 +72,8 @@ function program(io: CliIo, exit: { code: number }): Command {
     .requiredOption('--out <file>', 'where to write the world file')
     .option('--region <region>', 'AWS region (default: from the AWS config)')
     .option('--profile <name>', 'named AWS profile')
-    .action(async (flags: { out: string; region?: string; profile?: string }) => {
+    .option('--world <file>', 'record a simulated account instead (how the recorder itself is tested)')
+    .action(async (flags: { out: string; region?: string; profile?: string; world?: string }) => {
       exit.code = await runRecord(flags, io);
     });
 

@@ -1,0 +1,262 @@
+/**
+ * The three writes, each behind its own re-read (Cloud Custodian's habit: check, then act, only
+ * from an allowed state). Every call returns a value with a record, never throws: once a run has
+ * started changing an account, a crash would leave applied fixes without a report. Which fixes to
+ * run, in what order and how many is the applier's business (pipeline/apply.ts), not this file's.
+ */
+import {
+  AssociateIamInstanceProfileCommand,
+  DescribeIamInstanceProfileAssociationsCommand,
+  type EC2Client,
+  type Instance,
+  ModifyInstanceMetadataOptionsCommand,
+  paginateDescribeInstances,
+} from '@aws-sdk/client-ec2';
+import {
+  AttachRolePolicyCommand,
+  GetInstanceProfileCommand,
+  type IAMClient,
+  paginateListAttachedRolePolicies,
+} from '@aws-sdk/client-iam';
+import { describeFailure } from '../engine/remediation/failures.ts';
+import { corePolicyArn, FIXES, isOptedOut, OPT_OUT_TAG } from '../engine/remediation/fixes.ts';
+import type { FixId, RemediationRecord, SkipReason } from '../engine/report-model.ts';
+import { type AwsErrorLike, errorCode, isAwsError } from './errors.ts';
+import { profileNameOf } from './iam.ts';
+import { drain } from './paging.ts';
+
+export type ActionResult =
+  | { status: 'applied'; record: RemediationRecord }
+  | { status: 'skipped'; reason: SkipReason; record: RemediationRecord }
+  | { status: 'failed'; reason: string; record: RemediationRecord };
+
+export interface ActionContext {
+  ec2: EC2Client;
+  iam: IAMClient;
+  /** The record's time: the caller's clock (the simulated account's in tests). */
+  at: string;
+}
+
+/** Raised by a re-read that finds a reason not to act; turned into `skipped` below. */
+class Skip {
+  constructor(
+    readonly reason: SkipReason,
+    readonly message: string,
+    readonly before?: unknown,
+  ) {}
+}
+
+async function run(
+  fix: FixId,
+  context: ActionContext,
+  act: (record: RemediationRecord) => Promise<RemediationRecord>,
+): Promise<ActionResult> {
+  const record: RemediationRecord = { at: context.at, operation: FIXES[fix].operation };
+  try {
+    return { status: 'applied', record: await act(record) };
+  } catch (error) {
+    if (error instanceof Skip) {
+      const skipped = {
+        ...record,
+        message: error.message,
+        ...(error.before ? { before: error.before } : {}),
+      };
+      return { status: 'skipped', reason: error.reason, record: skipped };
+    }
+    // Anything else becomes `failed` with its code: expected AWS errors by name, and even the
+    // unexpected, so the run goes on and every fix it attempted is in the report.
+    const code = errorCode(error);
+    const text = (error as AwsErrorLike)?.message ?? String(error);
+    const message = isAwsError(error) ? describeFailure(fix, code, text) : `unexpected error: ${text}`;
+    const requestId = (error as AwsErrorLike)?.$metadata?.requestId;
+    return {
+      status: 'failed',
+      reason: `${code}: ${message}`,
+      record: { ...record, errorCode: code, message, ...(requestId ? { requestId } : {}) },
+    };
+  }
+}
+
+/** Instances by id, in any state; a filter (not InstanceIds) so a vanished id is absent, not an error. */
+function describe(ec2: EC2Client, filters: { Name: string; Values: string[] }[]): Promise<Instance[]> {
+  return drain(paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: filters }), (page) =>
+    page.Reservations?.flatMap((r) => r.Instances ?? []),
+  );
+}
+
+const optedOut = (instance: Instance) => isOptedOut(instance.Tags);
+
+/** The instance as it is now, if it may still be changed: running and not opted out. */
+async function actionable(ec2: EC2Client, instanceId: string): Promise<Instance> {
+  const [instance] = await describe(ec2, [{ Name: 'instance-id', Values: [instanceId] }]);
+  if (!instance) throw new Skip('not-running', `${instanceId} no longer exists`);
+  const state = instance.State?.Name ?? 'unknown';
+  if (state !== 'running') throw new Skip('not-running', `${instanceId} is ${state}`, { state });
+  if (optedOut(instance)) throw new Skip('opted-out', `${instanceId} is tagged ${OPT_OUT_TAG}=false`);
+  return instance;
+}
+
+const sameProfile = (arnOrName: string, arn: string | undefined) =>
+  !!arn && (arn === arnOrName || profileNameOf(arn) === profileNameOf(arnOrName));
+
+/** `ec2:AssociateIamInstanceProfile`, only while the instance has no profile and no association under way. */
+export function attachInstanceProfile(
+  context: ActionContext,
+  target: { instanceId: string; profile: string },
+): Promise<ActionResult> {
+  return run('attach-instance-profile', context, async (record) => {
+    const instance = await actionable(context.ec2, target.instanceId);
+    // DescribeInstances can lag an association that is still `associating`: ask for those too.
+    const { IamInstanceProfileAssociations: associations = [] } = await context.ec2.send(
+      new DescribeIamInstanceProfileAssociationsCommand({
+        Filters: [
+          { Name: 'instance-id', Values: [target.instanceId] },
+          { Name: 'state', Values: ['associating', 'associated'] },
+        ],
+      }),
+    );
+    const existing = instance.IamInstanceProfile?.Arn ?? associations[0]?.IamInstanceProfile?.Arn;
+    const before = { instanceProfileArn: existing ?? null };
+    if (existing) {
+      throw sameProfile(target.profile, existing)
+        ? new Skip('already-fixed', `${target.instanceId} already has ${existing}`, before)
+        : new Skip(
+            'changed-since-planning',
+            `${target.instanceId} has had ${existing} since planning`,
+            before,
+          );
+    }
+    const profile = target.profile.startsWith('arn:') ? { Arn: target.profile } : { Name: target.profile };
+    const response = await context.ec2.send(
+      new AssociateIamInstanceProfileCommand({ InstanceId: target.instanceId, IamInstanceProfile: profile }),
+    );
+    const association = response.IamInstanceProfileAssociation;
+    return {
+      ...record,
+      before,
+      after: {
+        instanceProfileArn: association?.IamInstanceProfile?.Arn ?? null,
+        associationId: association?.AssociationId ?? null,
+        state: association?.State ?? null,
+      },
+      ...requestIdOf(response),
+    };
+  });
+}
+
+export interface RoleTarget {
+  instanceId: string;
+  roleName: string;
+  /** The profile the plan saw on the instance: the role is reached through it. */
+  instanceProfileArn: string;
+  partition: string;
+}
+
+/**
+ * `iam:AttachRolePolicy` of the core policy, only while the instance still reaches the role
+ * through the same profile, no instance using that profile is opted out (the change reaches
+ * them all), and the policy is not attached yet.
+ */
+export function attachCorePolicy(context: ActionContext, target: RoleTarget): Promise<ActionResult> {
+  return run('attach-core-policy', context, async (record) => {
+    const instance = await actionable(context.ec2, target.instanceId);
+    const profileArn = instance.IamInstanceProfile?.Arn;
+    if (profileArn !== target.instanceProfileArn) {
+      throw new Skip('changed-since-planning', `${target.instanceId} now uses ${profileArn ?? 'no profile'}`);
+    }
+    const { InstanceProfile } = await context.iam.send(
+      new GetInstanceProfileCommand({ InstanceProfileName: profileNameOf(profileArn) }),
+    );
+    const roleName = InstanceProfile?.Roles?.[0]?.RoleName;
+    if (roleName !== target.roleName) {
+      throw new Skip('changed-since-planning', `${profileArn} now holds ${roleName ?? 'no role'}`);
+    }
+    // Every instance that reaches the role through this profile, stopped ones too (they get the
+    // change when they start); terminated ones are past caring.
+    const users = (
+      await describe(context.ec2, [{ Name: 'iam-instance-profile.arn', Values: [profileArn] }])
+    ).filter((u) => u.State?.Name !== 'terminated' && u.State?.Name !== 'shutting-down');
+    const others = users.map((u) => u.InstanceId ?? '').filter((id) => id && id !== target.instanceId);
+    const attached = await drain(
+      paginateListAttachedRolePolicies({ client: context.iam }, { RoleName: roleName }),
+      (page) => page.AttachedPolicies,
+    );
+    const policyArns = attached.map((p) => p.PolicyArn ?? '').filter(Boolean);
+    const before = { roleName, attachedPolicyArns: policyArns, alsoAffects: others.sort() };
+    const optedOutUsers = users.filter((u) => optedOut(u)).map((u) => u.InstanceId);
+    if (optedOutUsers.length) {
+      throw new Skip(
+        'opted-out',
+        `role ${roleName} is also used by ${optedOutUsers.join(', ')}, tagged ${OPT_OUT_TAG}=false`,
+        before,
+      );
+    }
+    const policyArn = corePolicyArn(target.partition);
+    if (policyArns.includes(policyArn)) {
+      throw new Skip('already-fixed', `${roleName} already has ${policyArn}`, before);
+    }
+    const response = await context.iam.send(
+      new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }),
+    );
+    // IAM reads are eventually consistent: a re-read could still miss the attachment that just
+    // succeeded, so the after-state is what the successful call made it.
+    return {
+      ...record,
+      before,
+      after: { roleName, attachedPolicyArns: [...policyArns, policyArn] },
+      ...requestIdOf(response),
+    };
+  });
+}
+
+export interface MetadataTarget {
+  instanceId: string;
+  /** True when the plan was for a disabled endpoint (no IMDSv1 usage guard was needed). */
+  endpointWasDisabled: boolean;
+}
+
+/** `ec2:ModifyInstanceMetadataOptions` endpoint on + tokens required, only from the state the plan saw. */
+export function enforceImdsV2(context: ActionContext, target: MetadataTarget): Promise<ActionResult> {
+  return run('enforce-imdsv2', context, async (record) => {
+    const instance = await actionable(context.ec2, target.instanceId);
+    const options = instance.MetadataOptions ?? {};
+    const before = { httpEndpoint: options.HttpEndpoint ?? null, httpTokens: options.HttpTokens ?? null };
+    const disabled = options.HttpEndpoint === 'disabled';
+    if (!disabled && options.HttpTokens === 'required') {
+      throw new Skip('already-fixed', `${target.instanceId} already requires IMDSv2`, before);
+    }
+    // The IMDSv1 guard was skipped only because the endpoint was off; an endpoint switched on
+    // since then may have IMDSv1 users, and one switched off since was switched off on purpose.
+    if (disabled !== target.endpointWasDisabled) {
+      const now = disabled ? 'disabled' : 'enabled';
+      throw new Skip(
+        'changed-since-planning',
+        `${target.instanceId}'s metadata endpoint is ${now} now`,
+        before,
+      );
+    }
+    const response = await context.ec2.send(
+      new ModifyInstanceMetadataOptionsCommand({
+        InstanceId: target.instanceId,
+        HttpEndpoint: 'enabled',
+        HttpTokens: 'required',
+      }),
+    );
+    const after = response.InstanceMetadataOptions;
+    return {
+      ...record,
+      before,
+      after: {
+        httpEndpoint: after?.HttpEndpoint ?? 'enabled',
+        httpTokens: after?.HttpTokens ?? 'required',
+        state: after?.State ?? null,
+      },
+      ...requestIdOf(response),
+    };
+  });
+}
+
+function requestIdOf(response: { $metadata?: { requestId?: string } }): { requestId?: string } {
+  const requestId = response.$metadata?.requestId;
+  return requestId ? { requestId } : {};
+}

@@ -1,0 +1,47 @@
+/**
+ * `Plan and apply fixes`: plan across the whole run (so the cap holds for the run, not per
+ * batch), honour the ledger's cooldown, apply when the mode is `on`, and store the outcomes.
+ */
+import { planRemediations } from '../../engine/remediation/plan.ts';
+import type { RemediateInput, RemediateOutput } from '../../handlers/contract.ts';
+import { applyPlan } from '../../pipeline/apply.ts';
+import type { StageDeps } from '../deps.ts';
+import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
+import type { FindingItem, RunMeta } from '../run-data.ts';
+import { findingKey } from '../store.ts';
+
+export async function remediateRun(deps: StageDeps, input: RemediateInput): Promise<RemediateOutput> {
+  const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
+  const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
+  const now = deps.clock();
+  const ledger = await deps.store.getLedger<LedgerEntry>(items.map((item) => item.finding.instanceId));
+  const plans = planRemediations(
+    items.map((item) => item.subject),
+    {
+      settings: meta.settings,
+      instancesByProfile: new Map(Object.entries(meta.profileUsers)),
+      coolingDown: coolingDownFrom(ledger, now),
+    },
+  );
+  const planned = items.map((item) => ({
+    ...item.finding,
+    remediations: plans.get(item.finding.instanceId) ?? [],
+  }));
+  const { findings, counts } = await applyPlan(deps.clients, planned, {
+    settings: meta.settings,
+    partition: meta.identity.partition,
+    ...(deps.instanceProfileName ? { instanceProfile: deps.instanceProfileName } : {}),
+    log: (entry) => deps.log('Remediation', entry),
+    now: deps.clock,
+  });
+  const subjects = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
+  await Promise.all(
+    findings.map((finding) =>
+      deps.store.putRunItem(input.runId, findingKey(finding.instanceId), {
+        finding,
+        subject: subjects.get(finding.instanceId),
+      } as FindingItem),
+    ),
+  );
+  return { planned: counts.planned, applied: counts.applied, failed: counts.failed };
+}

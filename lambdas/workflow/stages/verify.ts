@@ -1,0 +1,29 @@
+/**
+ * `Verify`: the workflow already waited (`Wait for agents`), so one read of SSM says which fixed
+ * instances came back; the rest are followed up by later runs through the ledger.
+ */
+import type { VerifyInput, VerifyOutput } from '../../handlers/contract.ts';
+import { fixedInstanceIds, verifyFixes } from '../../pipeline/verify.ts';
+import type { StageDeps } from '../deps.ts';
+import type { FindingItem } from '../run-data.ts';
+import { findingKey } from '../store.ts';
+
+export async function verifyRun(deps: StageDeps, input: VerifyInput): Promise<VerifyOutput> {
+  const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
+  const findings = items.map((item) => item.finding);
+  const fixed = new Set(fixedInstanceIds(findings));
+  if (!fixed.size) return { verified: 0, waiting: 0 };
+  const result = await verifyFixes(deps.clients.ssm, findings, { waitSeconds: 0, now: deps.clock });
+  const subjects = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
+  await Promise.all(
+    result.findings
+      .filter((finding) => fixed.has(finding.instanceId))
+      .map((finding) =>
+        deps.store.putRunItem(input.runId, findingKey(finding.instanceId), {
+          finding,
+          subject: subjects.get(finding.instanceId),
+        } as FindingItem),
+      ),
+  );
+  return { verified: result.online.length, waiting: result.waiting.length };
+}
