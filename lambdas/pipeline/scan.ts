@@ -8,7 +8,7 @@ import { readRunDhmc } from '../aws/collect.ts';
 import { readInventory } from '../aws/inventory.ts';
 import { discover } from '../engine/discovery.ts';
 import { instancesByProfile } from '../engine/fleet.ts';
-import { type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
+import { optedOutInstances, type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
 import { buildReport } from '../engine/report.ts';
 import type { Report, RunError } from '../engine/report-model.ts';
 import { diagnoseCandidates } from './diagnose-candidates.ts';
@@ -36,6 +36,7 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
   const plans = planRemediations(subjects, {
     settings: run.settings,
     instancesByProfile: instancesByProfile(inventory.instances),
+    optedOut: optedOutInstances(inventory.instances),
     ...(options.coolingDown ? { coolingDown: options.coolingDown } : {}),
   });
   for (const finding of findings) finding.remediations = plans.get(finding.instanceId) ?? [];

@@ -20,6 +20,8 @@ export interface RunMeta {
   dhmc?: Readout<DhmcPicture>;
   /** Running instances per candidate instance profile (at most 50 each): who a role change reaches. */
   profileUsers: Record<string, string[]>;
+  /** Opted-out instances among those users: a shared-role change would reach them too. */
+  optedOut: string[];
 }
 
 /** A candidate by reference: the batch re-reads the instance itself, so a vanished one drops out. */

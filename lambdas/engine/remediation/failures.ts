@@ -26,11 +26,15 @@ const SENTENCES: [RegExp, (fix: FixId) => string][] = [
   ],
   [
     /^LimitExceeded$/,
-    () => 'the role already holds as many managed policies as its quota allows: detach one or raise the quota',
+    () =>
+      'the role already holds as many managed policies as its quota allows: detach one or raise the quota',
   ],
   [/^UnmodifiableEntity$/, () => 'the role is protected (service-linked) and cannot be changed'],
   [/^InvalidParameter/, () => 'AWS rejected a parameter (is the configured instance profile name right?)'],
-  [/^(ServiceUnavailable|ServiceFailure|InternalError|InternalFailure)/, () => 'AWS failed internally; the next run tries again'],
+  [
+    /^(ServiceUnavailable|ServiceFailure|InternalError|InternalFailure)/,
+    () => 'AWS failed internally; the next run tries again',
+  ],
 ];
 
 /** EC2 denials carry a long encoded authorization message: keep the sentence readable. */

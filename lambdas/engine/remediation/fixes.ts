@@ -10,6 +10,10 @@ import type { FixId } from '../report-model.ts';
 export const OPT_OUT_TAG = 'ssm-doctor:remediate';
 export const IGNORE_TAG = 'ssm-doctor:ignore';
 
+/** The opt-out tag's value is compared case-insensitively everywhere (plan, re-read, IAM deny). */
+export const isOptedOut = (tags: readonly { Key?: string; Value?: string }[] | undefined): boolean =>
+  tags?.find((t) => t.Key === OPT_OUT_TAG)?.Value?.toLowerCase() === 'false';
+
 export const CORE_POLICY_NAME = 'AmazonSSMManagedInstanceCore';
 export const corePolicyArn = (partition: string) => `arn:${partition}:iam::aws:policy/${CORE_POLICY_NAME}`;
 
@@ -136,6 +140,7 @@ export function optOutDenyStatement(scope: PermissionScope): PolicyStatement {
     Effect: 'Deny',
     Action: ['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions'],
     Resource: instanceArn(scope),
-    Condition: { StringEquals: { [`aws:ResourceTag/${OPT_OUT_TAG}`]: 'false' } },
+    // Planning and the re-read compare the value case-insensitively; so does the deny.
+    Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${OPT_OUT_TAG}`]: 'false' } },
   };
 }

@@ -4,13 +4,13 @@
  * What `dry-run` plans is exactly what `on` applies: the applier only turns `planned` into
  * `applied`/`failed`/`skipped` after re-reading the instance.
  */
+import type { Instance } from '@aws-sdk/client-ec2';
 import type { CauseCode } from '../causes.ts';
 import type { InstanceFacts } from '../facts.ts';
-import { tagValue } from '../platform.ts';
 import type { Readout } from '../readout.ts';
 import type { Finding, FixId, Remediation, SkipReason } from '../report-model.ts';
 import type { Settings } from '../settings.ts';
-import { OPT_OUT_TAG } from './fixes.ts';
+import { isOptedOut } from './fixes.ts';
 
 /** What planning needs to know about one finding's instance (small enough to store per run). */
 export interface PlanSubject {
@@ -31,6 +31,16 @@ export interface PlanContext {
   instancesByProfile?: ReadonlyMap<string, readonly string[]>;
   /** From the ledger: a fix tried on this target too recently to try again. */
   coolingDown?: (target: string, fix: FixId) => boolean;
+  /**
+   * Instances tagged `ssm-doctor:remediate=false` (see `optedOutInstances`). A role change reaches
+   * every instance using the role, so one opted-out user holds it back for all.
+   */
+  optedOut?: ReadonlySet<string>;
+}
+
+/** Ids of the instances tagged `ssm-doctor:remediate=false` (any case), for `PlanContext.optedOut`. */
+export function optedOutInstances(instances: readonly Instance[]): Set<string> {
+  return new Set(instances.filter((i) => isOptedOut(i.Tags)).map((i) => i.InstanceId ?? ''));
 }
 
 export function planSubjectOf(facts: InstanceFacts, finding: Finding): PlanSubject {
@@ -39,7 +49,7 @@ export function planSubjectOf(facts: InstanceFacts, finding: Finding): PlanSubje
   return {
     instanceId: finding.instanceId,
     causes: finding.causes,
-    optedOut: tagValue(facts.candidate, OPT_OUT_TAG)?.toLowerCase() === 'false',
+    optedOut: isOptedOut(facts.candidate.instance.Tags),
     ...(instance.IamInstanceProfile?.Arn ? { instanceProfileArn: instance.IamInstanceProfile.Arn } : {}),
     ...(role ? { roleName: role.name } : {}),
     ...(instance.MetadataOptions?.HttpEndpoint
@@ -131,10 +141,15 @@ function skipReason(
 ): SkipReason | undefined {
   if (context.settings.remediationMode === 'off') return 'mode-off';
   if (subject.optedOut) return 'opted-out';
+  if (fix.id === 'attach-core-policy' && sharedWithOptedOut(subject, context)) return 'opted-out';
   if (fix.guard) return fix.guard;
   if (context.coolingDown?.(fix.target, fix.id)) return 'cooldown';
   if (!withinCap) return 'cap-reached';
   return undefined;
+}
+
+function sharedWithOptedOut(subject: PlanSubject, context: PlanContext): boolean {
+  return alsoAffected(subject, 'attach-core-policy', context).some((id) => context.optedOut?.has(id));
 }
 
 function alsoAffected(subject: PlanSubject, fix: FixId, context: PlanContext): string[] {

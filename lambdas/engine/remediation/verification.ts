@@ -7,8 +7,7 @@
 import type { FindingInstance } from '../report-model.ts';
 
 const RESTART: Record<FindingInstance['platform'], string> = {
-  linux:
-    'sudo systemctl restart amazon-ssm-agent (Ubuntu snap installs: sudo snap restart amazon-ssm-agent)',
+  linux: 'sudo systemctl restart amazon-ssm-agent (Ubuntu snap installs: sudo snap restart amazon-ssm-agent)',
   windows: 'Restart-Service AmazonSSMAgent (PowerShell as Administrator)',
   macos: 'sudo launchctl stop com.amazon.aws.ssm; sudo launchctl start com.amazon.aws.ssm',
   unknown: 'restart the amazon-ssm-agent service',

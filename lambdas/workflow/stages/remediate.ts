@@ -20,6 +20,7 @@ export async function remediateRun(deps: StageDeps, input: RemediateInput): Prom
     {
       settings: meta.settings,
       instancesByProfile: new Map(Object.entries(meta.profileUsers)),
+      optedOut: new Set(meta.optedOut),
       coolingDown: coolingDownFrom(ledger, now),
     },
   );

@@ -10,6 +10,7 @@ import { readInventory } from '../../aws/inventory.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import { instancesByProfile } from '../../engine/fleet.ts';
+import { optedOutInstances } from '../../engine/remediation/plan.ts';
 import type { StartRunInput, StartRunOutput } from '../../handlers/contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchItem, CandidateRef, RunMeta } from '../run-data.ts';
@@ -54,6 +55,9 @@ export async function startRun(deps: StageDeps, input: StartRunInput): Promise<S
       summary,
       batchCount: batches.length,
       profileUsers,
+      optedOut: [...optedOutInstances(inventory.instances)].filter((id) =>
+        Object.values(profileUsers).some((users) => users.includes(id)),
+      ),
       ...(candidates.length ? { dhmc: await readRunDhmc(deps.clients) } : {}),
     };
     await deps.store.putRunItem(runId, 'META', meta);

@@ -1,0 +1,151 @@
+/**
+ * Applying a plan: walks the findings in order and turns each `planned` remediation into
+ * `applied`, `failed` or `skipped` after the re-read in aws/remediate.ts. It never decides
+ * anything planning did not (mode, opt-out, toggles, cap, which fix, which target), and never
+ * makes more changes than were planned: a remediation covered by another finding's takes that
+ * one's outcome instead of acting again. Free of CLI and Lambda concerns: both call it.
+ */
+
+import type { AwsClients } from '../aws/clients.ts';
+import {
+  type ActionContext,
+  type ActionResult,
+  attachCorePolicy,
+  attachInstanceProfile,
+  enforceImdsV2,
+} from '../aws/remediate.ts';
+import {
+  countRemediations,
+  coveringRemediation,
+  type RemediationCounts,
+  takeOutcome,
+} from '../engine/remediation/outcomes.ts';
+import type { Finding, Remediation } from '../engine/report-model.ts';
+import type { Settings } from '../engine/settings.ts';
+
+/** One structured log entry per fix acted on; the CLI writes JSON lines to stderr, Lambda a Powertools Logger. */
+export type RemediationLog = (entry: Record<string, unknown>) => void;
+
+export interface ApplyOptions {
+  settings: Pick<Settings, 'remediationMode' | 'maxRemediationsPerRun'>;
+  partition: string;
+  /** The profile `attach-instance-profile` associates: a name or an ARN. */
+  instanceProfile?: string;
+  log?: RemediationLog;
+  /** The clock for records; the simulated account's in tests and `--world` runs. */
+  now?: () => Date;
+}
+
+export interface ApplyResult {
+  findings: Finding[];
+  counts: RemediationCounts;
+}
+
+export async function applyPlan(
+  clients: Pick<AwsClients, 'ec2' | 'iam'>,
+  findings: readonly Finding[],
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  // Only `on` writes; a dry-run or off plan passed here by mistake comes back unchanged.
+  if (options.settings.remediationMode !== 'on') {
+    return { findings: [...findings], counts: countRemediations(findings) };
+  }
+  const now = options.now ?? (() => new Date());
+  const result = findings.map((f) => ({ ...f, remediations: [...f.remediations] }));
+  let writes = 0;
+  // First the changes themselves, in plan order (instance id); then the findings that share them.
+  for (const finding of [...result].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1))) {
+    finding.remediations = await mapSequentially(finding.remediations, async (remediation) => {
+      if (remediation.status !== 'planned' || remediation.coveredBy) return remediation;
+      // Belt and braces: planning already capped the run; the applier holds the same line.
+      if (writes >= options.settings.maxRemediationsPerRun) {
+        return { ...remediation, status: 'skipped', reason: 'cap-reached' };
+      }
+      const outcome = await act(clients, finding, remediation, options, now().toISOString());
+      if (outcome.status === 'applied') writes++;
+      const applied = toRemediation(remediation, outcome);
+      options.log?.(logEntry(finding, applied));
+      return applied;
+    });
+  }
+  for (const finding of result) {
+    finding.remediations = finding.remediations.map((remediation) => {
+      if (remediation.status !== 'planned' || !remediation.coveredBy) return remediation;
+      const outcome = coveringRemediation(result, remediation);
+      return outcome ? takeOutcome(remediation, outcome) : remediation;
+    });
+  }
+  return { findings: result, counts: countRemediations(result) };
+}
+
+function act(
+  clients: Pick<AwsClients, 'ec2' | 'iam'>,
+  finding: Finding,
+  remediation: Remediation,
+  options: ApplyOptions,
+  at: string,
+): Promise<ActionResult> {
+  const context: ActionContext = { ec2: clients.ec2, iam: clients.iam, at };
+  const instanceId = finding.instanceId;
+  switch (remediation.id) {
+    case 'attach-instance-profile':
+      if (!options.instanceProfile) return Promise.resolve(notConfigured(at));
+      return attachInstanceProfile(context, { instanceId, profile: options.instanceProfile });
+    case 'attach-core-policy':
+      return attachCorePolicy(context, {
+        instanceId,
+        roleName: remediation.target,
+        instanceProfileArn: finding.instance.instanceProfileArn ?? '',
+        partition: options.partition,
+      });
+    case 'enforce-imdsv2':
+      return enforceImdsV2(context, {
+        instanceId,
+        endpointWasDisabled: finding.causes.includes('IMDS_DISABLED'),
+      });
+  }
+}
+
+function notConfigured(at: string): ActionResult {
+  const message = 'no instance profile was configured to associate (CLI --instance-profile)';
+  return {
+    status: 'failed',
+    reason: `NoInstanceProfileConfigured: ${message}`,
+    record: {
+      at,
+      operation: 'ec2:AssociateIamInstanceProfile',
+      errorCode: 'NoInstanceProfileConfigured',
+      message,
+    },
+  };
+}
+
+function toRemediation(remediation: Remediation, outcome: ActionResult): Remediation {
+  const { reason: _planned, ...rest } = remediation;
+  return {
+    ...rest,
+    status: outcome.status,
+    ...(outcome.status === 'applied' ? {} : { reason: outcome.reason }),
+    record: outcome.record,
+  };
+}
+
+function logEntry(finding: Finding, remediation: Remediation): Record<string, unknown> {
+  const { record } = remediation;
+  return {
+    message: 'ssm-doctor remediation',
+    fix: remediation.id,
+    instanceId: finding.instanceId,
+    target: remediation.target,
+    status: remediation.status,
+    ...(remediation.reason ? { reason: remediation.reason } : {}),
+    ...(remediation.alsoAffects?.length ? { alsoAffects: remediation.alsoAffects } : {}),
+    ...record,
+  };
+}
+
+async function mapSequentially<T>(items: readonly T[], fn: (item: T) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * After fixes: did the instances come back? Polls SSM for the fixed instances until each is
+ * `Online` or the wait is over. An instance that is not back yet is not a failure: the agent
+ * backs off up to an hour, so the finding says so and how to hurry it. The sleep and the clock
+ * are injected so tests never wait, and a Lambda stage (which waits in Step Functions instead)
+ * calls it with `waitSeconds: 0` for a single read.
+ */
+import { paginateDescribeInstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
+import { attempt } from '../aws/errors.ts';
+import { chunk, drain } from '../aws/paging.ts';
+import { describeProblem, type Readout } from '../engine/readout.ts';
+import { unverifiableStep, waitingForAgentStep } from '../engine/remediation/verification.ts';
+import type { Finding } from '../engine/report-model.ts';
+
+export interface VerifyOptions {
+  /** How long to keep polling; 0 = read once. */
+  waitSeconds: number;
+  /** Between polls (default 15 s, never past the deadline). */
+  pollSeconds?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+}
+
+export interface VerifyResult {
+  findings: Finding[];
+  /** Fixed instances SSM lists as Online. */
+  online: string[];
+  /** Fixed instances not Online by the end of the wait. */
+  waiting: string[];
+}
+
+/** DescribeInstanceInformation returns at most 50 per page; asking for 50 ids per call keeps it one page. */
+const IDS_PER_CALL = 50;
+
+/** Instances with a fix applied, including those whose shared role was changed for another finding. */
+export function fixedInstanceIds(findings: readonly Finding[]): string[] {
+  return findings.filter((f) => f.remediations.some((r) => r.status === 'applied')).map((f) => f.instanceId);
+}
+
+/** Which of these instances SSM lists as Online now. */
+export async function readOnline(
+  ssm: SSMClient,
+  instanceIds: readonly string[],
+): Promise<Readout<Set<string>>> {
+  return attempt('DescribeInstanceInformation', async () => {
+    const online = new Set<string>();
+    for (const ids of chunk(instanceIds, IDS_PER_CALL)) {
+      const pages = paginateDescribeInstanceInformation(
+        { client: ssm, pageSize: IDS_PER_CALL },
+        { Filters: [{ Key: 'InstanceIds', Values: ids }] },
+      );
+      for (const info of await drain(pages, (page) => page.InstanceInformationList)) {
+        if (info.PingStatus === 'Online' && info.InstanceId) online.add(info.InstanceId);
+      }
+    }
+    return online;
+  });
+}
+
+export async function verifyFixes(
+  ssm: SSMClient,
+  findings: readonly Finding[],
+  options: VerifyOptions,
+): Promise<VerifyResult> {
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const start = now().getTime();
+  // Time spent is what the clock says or what was slept, whichever is more: a frozen clock
+  // (a world file's fixed `now`) must not keep the loop polling for ever.
+  let slept = 0;
+  const onlineAt = new Map<string, string>();
+  let pending = fixedInstanceIds(findings);
+  let problem: string | undefined;
+  while (pending.length) {
+    const read = await readOnline(ssm, pending);
+    problem = read.ok ? undefined : describeProblem(read.problem);
+    if (read.ok) for (const id of read.value) onlineAt.set(id, now().toISOString());
+    pending = pending.filter((id) => !onlineAt.has(id));
+    const left = options.waitSeconds * 1000 - Math.max(now().getTime() - start, slept);
+    if (!pending.length || left <= 0) break;
+    const pause = Math.min((options.pollSeconds ?? 15) * 1000, left);
+    await sleep(pause);
+    slept += pause;
+  }
+  const result = findings.map((finding) => {
+    const at = onlineAt.get(finding.instanceId);
+    if (at) return markVerified(finding, at);
+    if (!pending.includes(finding.instanceId)) return finding;
+    const step = problem ? unverifiableStep(problem) : waitingForAgentStep(finding.instance.platform);
+    return { ...finding, nextSteps: [step, ...finding.nextSteps] };
+  });
+  return { findings: result, online: [...onlineAt.keys()], waiting: pending };
+}
+
+function markVerified(finding: Finding, at: string): Finding {
+  return {
+    ...finding,
+    remediations: finding.remediations.map((r) =>
+      r.status === 'applied' ? { ...r, status: 'verified', record: { at, ...r.record, verifiedAt: at } } : r,
+    ),
+  };
+}
