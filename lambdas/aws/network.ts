@@ -1,8 +1,7 @@
 /**
  * One network picture per VPC for a batch of candidates. Each resource type is read once for all
  * the batch's VPCs (vpc-id filter values), then split per VPC; a second round reads what the first
- * points at (endpoint interfaces, security groups, DHCP options, DNS attributes of VPCs that use
- * endpoints).
+ * points at (endpoint interfaces, security groups, DHCP options), and each VPC's DNS attributes.
  */
 import {
   DescribeVpcAttributeCommand,
@@ -155,7 +154,7 @@ export async function collectNetworkPictures(
         ),
       (d) => [d.DhcpOptionsId],
     ),
-    readDnsAttributes(ec2, endpointVpcs),
+    readDnsAttributes(ec2, vpcIds),
   ]);
 
   const pictures = new Map<string, NetworkPicture>();
@@ -188,8 +187,9 @@ export async function collectNetworkPictures(
 }
 
 /**
- * Endpoint private DNS needs both attributes on. DescribeVpcAttribute takes one VPC and one
- * attribute per call, so only VPCs that actually use interface endpoints are asked.
+ * Endpoint private DNS needs both attributes on, and without DNS support the Amazon DNS server
+ * answers nothing at all, internet path or not. DescribeVpcAttribute takes one VPC and one
+ * attribute per call: two calls per candidate VPC, the price of catching that.
  */
 async function readDnsAttributes(
   ec2: EC2Client,

@@ -95,7 +95,7 @@ export interface VpcDnsAttributes {
  */
 export interface NetworkPicture {
   vpc: Readout<Vpc>;
-  /** Read only when the VPC has interface endpoints for the SSM services (they need both on). */
+  /** Endpoint private DNS needs both on; without DNS support nothing resolves at all. */
   dnsAttributes: Readout<VpcDnsAttributes>;
   subnets: Readout<Subnet[]>;
   routeTables: Readout<RouteTable[]>;

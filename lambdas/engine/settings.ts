@@ -4,7 +4,7 @@
  * widens what it may do. It falls back to its default, remediation is forced `off`, and the
  * problem is reported with what is accepted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunError } from './report-model.ts';
 
 export const REMEDIATION_MODES = ['off', 'dry-run', 'on'] as const;

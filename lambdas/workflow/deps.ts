@@ -23,5 +23,5 @@ export interface StageDeps {
 
 /** EC2 filter values stay ≤ 100 and a batch finishes well inside a Lambda timeout. */
 export const DEFAULT_BATCH_SIZE = 100;
-/** Longer than the workflow's 2-hour execution timeout: a crashed run's lock frees itself. */
-export const LOCK_SECONDS = 3 * 3600;
+/** Longer than the workflow's 3-hour execution timeout: a crashed run's lock frees itself. */
+export const LOCK_SECONDS = 4 * 3600;

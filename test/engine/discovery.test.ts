@@ -26,7 +26,10 @@ describe('discover', () => {
       instance('i-00000000000000006', { State: { Name: 'stopped' } }),
       instance('i-00000000000000007', { State: { Name: 'pending' } }),
     ];
-    const registrations = [registration('i-00000000000000001', 'Online'), registration('i-00000000000000002', 'ConnectionLost')];
+    const registrations = [
+      registration('i-00000000000000001', 'Online'),
+      registration('i-00000000000000002', 'ConnectionLost'),
+    ];
 
     // Act
     const { candidates, summary } = discover(instances, registrations, { gracePeriodMinutes: 15 }, NOW);
@@ -49,7 +52,12 @@ describe('discover', () => {
 
   it('never excuses an Online instance and counts it online even when tagged ignore', () => {
     const tagged = instance('i-00000000000000001', { Tags: [{ Key: 'ssm-doctor:ignore', Value: 'true' }] });
-    const { summary } = discover([tagged], [registration('i-00000000000000001', 'Online')], { gracePeriodMinutes: 15 }, NOW);
+    const { summary } = discover(
+      [tagged],
+      [registration('i-00000000000000001', 'Online')],
+      { gracePeriodMinutes: 15 },
+      NOW,
+    );
     expect(summary.online).toBe(1);
     expect(summary.ignored).toBe(0);
   });
@@ -63,13 +71,23 @@ describe('discover', () => {
   });
 
   it('treats an Inactive registration as a lost connection, not a new instance', () => {
-    const { candidates } = discover([instance('i-00000000000000001')], [registration('i-00000000000000001', 'Inactive')], { gracePeriodMinutes: 0 }, NOW);
+    const { candidates } = discover(
+      [instance('i-00000000000000001')],
+      [registration('i-00000000000000001', 'Inactive')],
+      { gracePeriodMinutes: 0 },
+      NOW,
+    );
     expect(candidates[0]?.ssmStatus).toBe('ConnectionLost');
   });
 
   it('sorts candidates by instance id whatever order EC2 returned them in', () => {
     const ids = ['i-0c', 'i-0a', 'i-0b'];
-    const { candidates } = discover(ids.map((id) => instance(id)), [], { gracePeriodMinutes: 0 }, NOW);
+    const { candidates } = discover(
+      ids.map((id) => instance(id)),
+      [],
+      { gracePeriodMinutes: 0 },
+      NOW,
+    );
     expect(candidates.map((c) => c.instance.InstanceId)).toEqual(['i-0a', 'i-0b', 'i-0c']);
   });
 });

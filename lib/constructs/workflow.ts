@@ -1,0 +1,142 @@
+/**
+ * The run as a Step Functions Standard workflow (JSONPath). States carry references only (run id,
+ * batch numbers, counters); candidates and findings stay in the table. Every task retries Lambda
+ * service errors with jittered back-off and catches everything else into `Notify failure`, which
+ * ends in `Run failed`: no path ends silently.
+ */
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { DoctorFunction, HandlerName } from './doctor-function.ts';
+
+/** Transient Lambda service errors; anything the handler throws is not retried (the run fails loudly). */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+/** Longest verify wait (120 min, SETTING_SPECS) plus an hour of work for a large region. */
+export const EXECUTION_TIMEOUT = Duration.hours(3);
+export const DIAGNOSE_CONCURRENCY = 4;
+
+export interface WorkflowProps {
+  functions: Record<HandlerName, DoctorFunction>;
+}
+
+export class Workflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const fn = props.functions;
+    const runIdOnly = sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') });
+    const task = (name: string, handler: HandlerName, options: Partial<tasks.LambdaInvokeProps> = {}) =>
+      new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: fn[handler].function,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        ...options,
+      }).addRetry({
+        errors: LAMBDA_SERVICE_ERRORS,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 4,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+
+    const runFailed = new sfn.Fail(this, 'Run failed', {
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    // Its own failure still ends the run as failed, which the failed-executions alarm reports.
+    const notifyFailure = task('Notify failure', 'notify-failure').addCatch(runFailed, {
+      errors: [sfn.Errors.ALL],
+      resultPath: '$.notifyError',
+    });
+    notifyFailure.next(runFailed);
+    const onError = <T extends sfn.TaskStateBase | sfn.Map>(state: T): T =>
+      state.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' }) as T;
+
+    const startRun = onError(task('Start run', 'start-run'));
+    const diagnose = onError(
+      new sfn.Map(this, 'Diagnose batches', {
+        itemsPath: '$.batches',
+        itemSelector: {
+          runId: sfn.JsonPath.stringAt('$.runId'),
+          batchIndex: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
+        },
+        maxConcurrency: DIAGNOSE_CONCURRENCY,
+        resultPath: sfn.JsonPath.DISCARD,
+      }).itemProcessor(task('Diagnose batch', 'diagnose-batch')),
+    );
+    const remediate = onError(
+      task('Plan and apply fixes', 'remediate', { payload: runIdOnly, resultPath: '$.remediation' }),
+    );
+    const verify = onError(task('Verify', 'verify', { payload: runIdOnly, resultPath: '$.verification' }));
+    const report = onError(
+      task('Report and notify', 'report', { payload: runIdOnly, resultPath: '$.report' }),
+    );
+    const waitForAgents = new sfn.Wait(this, 'Wait for agents', {
+      time: sfn.WaitTime.secondsPath('$.verifyWaitSeconds'),
+    });
+
+    report.next(new sfn.Succeed(this, 'Done'));
+    const fixesApplied = new sfn.Choice(this, 'Fixes applied?')
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.numberGreaterThan('$.remediation.applied', 0),
+          sfn.Condition.numberGreaterThan('$.verifyWaitSeconds', 0),
+        ),
+        waitForAgents.next(verify).next(report),
+      )
+      .otherwise(report);
+    const definition = startRun.next(
+      new sfn.Choice(this, 'Another run in progress?')
+        .when(sfn.Condition.booleanEquals('$.locked', true), new sfn.Succeed(this, 'Skipped: locked'))
+        .otherwise(diagnose.next(remediate).next(fixesApplied)),
+    );
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      // The vended-logs prefix keeps the account's CloudWatch Logs resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-workflow`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: EXECUTION_TIMEOUT,
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      comment: 'ssm-doctor run: discover, diagnose, fix, verify, report',
+    });
+    this.acknowledgeFindings(Object.values(fn));
+  }
+
+  private acknowledgeFindings(functions: DoctorFunction[]): void {
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Logs at ERROR without execution data on purpose: states hold instance ids, and every run keeps its full history in Step Functions for 90 days.',
+    });
+    const policy = this.stateMachine.role.node.findChild('DefaultPolicy') as iam.Policy;
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, DescribeResourcePolicies) support no resource-level permissions.',
+    });
+    const stack = Stack.of(this);
+    for (const f of functions) {
+      const logicalId = stack.getLogicalId(f.function.node.defaultChild as CfnElement);
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `Invokes ${f.node.id} by any version or alias of that one function (the LambdaInvoke grant); no other function.`,
+      });
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The deployed service, run here: the state machine definition synthesized from the real stack,
+ * executed by aws-local-stepfunctions, each task mapped to the real workflow stage its Lambda
+ * handler calls, AWS served by the simulated account and DynamoDB by dynalite on loopback.
+ * `npm run demo` and the workflow tests both run through this.
+ */
+import './promise-with-resolvers.ts';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { createClients } from '../../lambdas/aws/clients.ts';
+import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../lambdas/engine/settings.ts';
+import type { NotifyFailureInput } from '../../lambdas/handlers/contract.ts';
+import { SimulatedAccount, type World } from '../../lambdas/sim/index.ts';
+import type { StageDeps } from '../../lambdas/workflow/deps.ts';
+import { diagnoseBatch } from '../../lambdas/workflow/stages/diagnose-batch.ts';
+import { notifyFailure } from '../../lambdas/workflow/stages/notify-failure.ts';
+import { remediateRun } from '../../lambdas/workflow/stages/remediate.ts';
+import { reportRun } from '../../lambdas/workflow/stages/report.ts';
+import { startRun } from '../../lambdas/workflow/stages/start-run.ts';
+import { verifyRun } from '../../lambdas/workflow/stages/verify.ts';
+import { RunStore } from '../../lambdas/workflow/store.ts';
+import type { LocalDynamo } from './dynamo-local.ts';
+
+type Json = Parameters<StateMachine['run']>[0];
+export type LocalEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
+
+export const SETTINGS_PREFIX = '/ssm-doctor/';
+
+export interface LocalRunOptions {
+  definition: StateMachineDefinition;
+  world: World;
+  dynamo: LocalDynamo;
+  /** Setting overrides by parameter name, e.g. `{ 'remediation-mode': 'on' }`; the rest take the stack defaults. */
+  settings?: Record<string, string>;
+  /** Candidates per batch (the Lambda default is 100). */
+  batchSize?: number;
+  onEvent?: (event: NonNullable<LocalEvent>) => void;
+  /** Replace a stage (by state name) — how tests make a task fail. */
+  stageOverrides?: Record<string, (input: Json) => Promise<Json>>;
+  /** An already-built account, e.g. to run twice against the same changing world. */
+  account?: SimulatedAccount;
+}
+
+export interface LocalRun {
+  status: 'SUCCEEDED' | 'FAILED';
+  output: unknown;
+  error?: { Error: string; Cause: unknown };
+  account: SimulatedAccount;
+  events: NonNullable<LocalEvent>[];
+  logs: { message: string; fields?: Record<string, unknown> }[];
+}
+
+/** The stack's parameters as Parameter Store would hold them after a deploy with defaults. */
+export function seededParameters(world: World, overrides: Record<string, string> = {}): World {
+  const values: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(SETTING_SPECS)) {
+    values[spec.parameter] = String(DEFAULT_SETTINGS[key as keyof typeof DEFAULT_SETTINGS]);
+  }
+  Object.assign(values, overrides);
+  const parameters = Object.entries(values).map(([name, Value]) => ({
+    Name: `${SETTINGS_PREFIX}${name}`,
+    Value,
+    Type: 'String',
+  }));
+  return {
+    ...world,
+    ssm: { ...world.ssm, Parameters: [...(world.ssm?.Parameters ?? []), ...parameters] },
+  } as World;
+}
+
+export function topicArnOf(account: SimulatedAccount): string {
+  return `arn:aws:sns:${account.region}:${account.accountId}:ssm-doctor-notifications`;
+}
+
+export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
+  const account = options.account ?? new SimulatedAccount(seededParameters(options.world, options.settings));
+  const logs: LocalRun['logs'] = [];
+  const deps: StageDeps = {
+    clients: createClients({ region: account.region, simulated: account }),
+    store: new RunStore(options.dynamo.client, options.dynamo.tableName, () => account.now()),
+    clock: () => account.now(),
+    settingsPrefix: SETTINGS_PREFIX,
+    topicArn: topicArnOf(account),
+    instanceProfileName: 'ssm-doctor-remediation',
+    batchSize: options.batchSize ?? 100,
+    log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
+  };
+  const stages: Record<string, (input: Json) => Promise<Json>> = {
+    'Start run': (input) => startRun(deps, input as never) as unknown as Promise<Json>,
+    'Diagnose batch': (input) => diagnoseBatch(deps, input as never) as unknown as Promise<Json>,
+    'Plan and apply fixes': (input) => remediateRun(deps, input as never) as unknown as Promise<Json>,
+    Verify: (input) => verifyRun(deps, input as never) as unknown as Promise<Json>,
+    'Report and notify': (input) => reportRun(deps, input as never) as unknown as Promise<Json>,
+    'Notify failure': (input) =>
+      notifyFailure(deps, input as NotifyFailureInput, account.accountId) as unknown as Promise<Json>,
+    ...options.stageOverrides,
+  };
+  const machine = new StateMachine(options.definition, {
+    validationOptions: { checkPaths: true, checkArn: false },
+  });
+  const execution = machine.run(
+    { trigger: 'local' },
+    {
+      overrides: {
+        taskResourceLocalHandlers: stages,
+        waitTimeOverrides: { 'Wait for agents': 0 },
+        retryIntervalOverrides: Object.fromEntries(Object.keys(stages).map((name) => [name, 0])),
+      },
+    },
+  );
+  const events: NonNullable<LocalEvent>[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) {
+      events.push(event);
+      options.onEvent?.(event);
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await collecting;
+    return { status: 'SUCCEEDED', output, account, events, logs };
+  } catch (error) {
+    await collecting.catch(() => undefined);
+    const failed = events.find((e) => e.type === 'ExecutionFailed') as
+      | { Error?: string; Cause?: unknown }
+      | undefined;
+    return {
+      status: 'FAILED',
+      output: undefined,
+      error: {
+        Error: failed?.Error ?? (error as Error).name,
+        Cause: failed?.Cause ?? (error as Error).message,
+      },
+      account,
+      events,
+      logs,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * ssm-doctor, one stack per account and region: the parameters, and the constructs that each own
+ * one concern (settings, storage, notifications, remediation profile, functions, workflow,
+ * schedule, monitoring).
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { DoctorFunction, HandlerName } from './constructs/doctor-function.ts';
+import { StageFunctions } from './constructs/functions.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { Notifications } from './constructs/notifications.ts';
+import { RemediationProfile } from './constructs/remediation-profile.ts';
+import { RunSchedule } from './constructs/schedule.ts';
+import { RunSettings } from './constructs/settings.ts';
+import { RunStorage } from './constructs/storage.ts';
+import { Workflow } from './constructs/workflow.ts';
+import { declareParameters } from './parameters.ts';
+
+/** How `bin/app.ts` (and the stack tests) name and describe the stack. */
+export const SSM_DOCTOR_STACK_PROPS: StackProps = {
+  stackName: 'ssm-doctor',
+  description:
+    'ssm-doctor: finds EC2 instances Systems Manager does not manage, diagnoses why, applies the safe fixes and emails people',
+};
+
+export class SsmDoctorStack extends Stack {
+  readonly functions: Record<HandlerName, DoctorFunction>;
+  readonly stateMachine: StateMachine;
+  readonly remediationProfile: RemediationProfile;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const parameters = declareParameters(this);
+
+    const settings = new RunSettings(this, 'Settings', { parameters: parameters.settings });
+    const storage = new RunStorage(this, 'Storage');
+    const notifications = new Notifications(this, 'Notifications', {
+      email: parameters.notificationEmail.valueAsString,
+    });
+    this.remediationProfile = new RemediationProfile(this, 'RemediationProfile');
+    this.functions = new StageFunctions(this, 'Functions', {
+      table: storage.table,
+      topic: notifications.topic,
+      settings,
+      remediationProfile: this.remediationProfile,
+    }).functions;
+    this.stateMachine = new Workflow(this, 'Workflow', { functions: this.functions }).stateMachine;
+    new RunSchedule(this, 'RunSchedule', {
+      expression: parameters.schedule.valueAsString,
+      stateMachine: this.stateMachine,
+    });
+    new Monitoring(this, 'Monitoring', { stateMachine: this.stateMachine, topic: notifications.topic });
+  }
+}

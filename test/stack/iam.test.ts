@@ -1,0 +1,184 @@
+/**
+ * What each stage's role may do, read from the synthesized policies (rendered to plain strings)
+ * and compared with what the engine declares.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionsFor, fixStatements, scanSources } from '../../lambdas/engine/permissions.ts';
+import { corePolicyArn, OPT_OUT_TAG, optOutDenyStatement } from '../../lambdas/engine/remediation/fixes.ts';
+import type { HandlerName } from '../../lib/constructs/doctor-function.ts';
+import { resolveIntrinsics } from '../../lib/local/render-definition.ts';
+import { logicalIdOf, type Synthesized, synthStack, type TemplateJson } from '../../lib/local/synth.ts';
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+let synth: Synthesized;
+let resources: TemplateJson['Resources'];
+const ACCOUNT = '123456789012';
+const arrayOf = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+// GetAtt renders as `<Id>.<Attr>`, Ref as `<Id>`, pseudo parameters as aws / eu-west-1 / ACCOUNT.
+const render = (v: unknown) =>
+  resolveIntrinsics(v, { getAtt: (id, a) => `${id}.${a}`, ref: (id) => id, accountId: ACCOUNT }) as {
+    Statement: Record<string, unknown>[];
+  };
+const normalize = (s: Record<string, unknown>): Statement => ({
+  ...(s as unknown as Statement),
+  Action: arrayOf(s.Action as string | string[]).sort(),
+  Resource: arrayOf(s.Resource as string | string[]).sort(),
+});
+
+/** Every statement attached to a role, rendered. */
+function statementsOfRole(roleId: string): Statement[] {
+  return Object.values(resources)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === roleId),
+    )
+    .flatMap((p) => render(p.Properties.PolicyDocument).Statement.map(normalize));
+}
+const statementsOf = (handler: HandlerName) =>
+  statementsOfRole(logicalIdOf(synth.stack.functions[handler].role));
+const awsActions = (statements: Statement[]) =>
+  statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => s.Action)
+    .filter((a) => !/^(dynamodb|logs):/.test(a));
+const READ = /^(ec2|ssm|iam|cloudwatch):(Describe|Get|List|Simulate)/;
+
+beforeAll(() => {
+  synth = synthStack();
+  resources = synth.json.Resources;
+});
+afterAll(() => synth.cleanup());
+
+describe('remediate', () => {
+  const remediationRoleArn = () => `${logicalIdOf(synth.stack.remediationProfile.role)}.Arn`;
+  const scope = () => ({
+    partition: 'aws',
+    accountId: ACCOUNT,
+    remediationRoleArn: remediationRoleArn(),
+    remediationProfileArn: `${logicalIdOf(synth.stack.remediationProfile.instanceProfile)}.Arn`,
+  });
+
+  it('grants exactly the engine fix statements (writes, re-reads, deny), nothing else', () => {
+    const deployed = statementsOf('remediate');
+    const engine = fixStatements(scope()).map((s) => normalize(s as never));
+    const table = (s: Statement) => s.Action.every((a) => /^(dynamodb|logs):/.test(a));
+    expect(deployed.filter((s) => !table(s))).toEqual(engine);
+  });
+
+  it('attaches only AmazonSSMManagedInstanceCore', () => {
+    const attach = statementsOf('remediate').filter((s) => s.Action.includes('iam:AttachRolePolicy'));
+    expect(attach).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Condition: { ArnEquals: { 'iam:PolicyARN': corePolicyArn('aws') } },
+      }),
+    ]);
+    expect(attach[0]?.Action).toEqual(['iam:AttachRolePolicy']);
+  });
+
+  it('passes only the remediation role, only to EC2, and nothing else in the stack may pass a role', () => {
+    const all = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => render(p.Properties.PolicyDocument).Statement.map(normalize) as Statement[]);
+    const passRole = all.filter((s) =>
+      s.Action.some((a) => a === 'iam:PassRole' || a === 'iam:*' || a === '*'),
+    );
+    expect(passRole).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [remediationRoleArn()],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
+    ]);
+  });
+
+  it('explicitly denies changing opted-out instances', () => {
+    const denies = statementsOf('remediate').filter((s) => s.Effect === 'Deny');
+    expect(denies).toEqual([normalize(optOutDenyStatement(scope()) as never)]);
+    const [deny] = denies;
+    expect(deny?.Action).toEqual(['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions']);
+    expect(deny?.Resource).toEqual([`arn:aws:ec2:*:${ACCOUNT}:instance/*`]);
+    const [[operator, test]] = Object.entries(deny?.Condition ?? {}) as [[string, Record<string, unknown>]];
+    expect(operator).toMatch(/^StringEquals/);
+    expect(test).toEqual({ [`aws:ResourceTag/${OPT_OUT_TAG}`]: 'false' });
+  });
+
+  it('writes nothing but the three fixes', () => {
+    const writes = awsActions(statementsOf('remediate')).filter((a) => !READ.test(a));
+    expect(writes.sort()).toEqual([
+      'ec2:AssociateIamInstanceProfile',
+      'ec2:ModifyInstanceMetadataOptions',
+      'iam:AttachRolePolicy',
+      'iam:PassRole',
+    ]);
+  });
+});
+
+describe('read-only stages', () => {
+  it('diagnose-batch reads exactly what the checks declare and writes nothing', () => {
+    const actions = awsActions(statementsOf('diagnose-batch'));
+    expect([...new Set(actions)].sort()).toEqual(actionsFor(scanSources()));
+    expect(actions.filter((a) => !READ.test(a))).toEqual([]);
+  });
+
+  it('start-run discovers and reads its settings, nothing more', () => {
+    const statements = statementsOf('start-run');
+    expect(awsActions(statements).sort()).toEqual(
+      [...actionsFor(['inventory']), 'ssm:GetParametersByPath'].sort(),
+    );
+    expect(statements.find((s) => s.Action.includes('ssm:GetParametersByPath'))?.Resource).toEqual([
+      `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/ssm-doctor`,
+      `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/ssm-doctor/*`,
+    ]);
+  });
+
+  it('verify only re-reads SSM registrations', () => {
+    expect(awsActions(statementsOf('verify'))).toEqual(['ssm:DescribeInstanceInformation']);
+  });
+
+  it.each(['report', 'notify-failure'] as const)(
+    '%s may only publish to the topic (and use its key)',
+    (handler) => {
+      const topicId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
+      const keyId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
+      const statements = statementsOf(handler).filter(
+        (s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)),
+      );
+      expect(statements).toEqual([
+        expect.objectContaining({ Action: ['sns:Publish'], Resource: [topicId] }),
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: [`${keyId}.Arn`],
+        }),
+      ]);
+    },
+  );
+});
+
+describe('every function role', () => {
+  it('has no managed policies, no wildcard actions, and table access only to its own table', () => {
+    const tableId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table')?.[0];
+    for (const handler of Object.keys(synth.stack.functions) as HandlerName[]) {
+      const role = resources[logicalIdOf(synth.stack.functions[handler].role)];
+      expect(role?.Properties.ManagedPolicyArns, handler).toBeUndefined();
+      const statements = statementsOf(handler);
+      expect(
+        statements.flatMap((s) => s.Action).filter((a) => a.endsWith(':*') || a === '*'),
+        handler,
+      ).toEqual([]);
+      const table = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+      expect(
+        table.flatMap((s) => s.Resource),
+        handler,
+      ).toEqual([`${tableId}.Arn`]);
+    }
+  });
+});
