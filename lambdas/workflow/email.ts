@@ -13,8 +13,9 @@ export interface Email {
   body: string;
 }
 
-/** SNS rejects subjects over 100 characters. */
+/** SNS rejects subjects over 100 characters and messages over 256 KiB. */
 const SUBJECT_LIMIT = 100;
+const MESSAGE_BUDGET = 240 * 1024;
 
 export function renderRunEmail(report: Report, changes: RunChanges, partition: string): Email {
   const n = report.findings.length;
@@ -44,8 +45,24 @@ export function renderRunEmail(report: Report, changes: RunChanges, partition: s
   }
   if (n) lines.push('UNMANAGED INSTANCES', '');
   const fresh = new Set(changes.newProblems.map((f) => f.instanceId));
-  for (const finding of report.findings)
-    lines.push(...section(finding, fresh.has(finding.instanceId), partition, report.region));
+  // New problems first: if the message must be cut, what changed is what gets through.
+  const ordered = [...report.findings].sort(
+    (a, b) => Number(fresh.has(b.instanceId)) - Number(fresh.has(a.instanceId)),
+  );
+  let size = Buffer.byteLength(lines.join('\n'));
+  let shown = 0;
+  for (const finding of ordered) {
+    const text = section(finding, fresh.has(finding.instanceId), partition, report.region);
+    size += Buffer.byteLength(text.join('\n')) + 1;
+    if (size > MESSAGE_BUDGET) break;
+    lines.push(...text);
+    shown++;
+  }
+  if (shown < ordered.length) {
+    lines.push(
+      `…and ${ordered.length - shown} more unmanaged instances, left out to fit one email: run \`ssm-doctor scan --format markdown\` for all of them.`,
+    );
+  }
   return { subject: truncate(subject, SUBJECT_LIMIT), body: `${lines.join('\n')}\n` };
 }
 

@@ -54,10 +54,14 @@ export class Workflow extends Construct {
       causePath: '$.error.Cause',
     });
     // Its own failure still ends the run as failed, which the failed-executions alarm reports.
-    const notifyFailure = task('Notify failure', 'notify-failure').addCatch(runFailed, {
-      errors: [sfn.Errors.ALL],
-      resultPath: '$.notifyError',
-    });
+    // Its result goes beside the caught error, which `Run failed` reports as the run's own.
+    const notifyFailure = task('Notify failure', 'notify-failure', { resultPath: '$.notification' }).addCatch(
+      runFailed,
+      {
+        errors: [sfn.Errors.ALL],
+        resultPath: '$.notifyError',
+      },
+    );
     notifyFailure.next(runFailed);
     const onError = <T extends sfn.TaskStateBase | sfn.Map>(state: T): T =>
       state.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' }) as T;

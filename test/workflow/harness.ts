@@ -1,0 +1,35 @@
+/** One synthesized definition for the file, and a fresh table per run so tests never share a lock or ledger. */
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { loadWorld, type World } from '../../lambdas/sim/index.ts';
+import { synthesizedDefinition } from '../../lib/local/definition.ts';
+import { type LocalDynamo, startLocalDynamo } from '../../lib/local/dynamo-local.ts';
+import { type LocalRun, type LocalRunOptions, runLocally } from '../../lib/local/run-locally.ts';
+
+let definition: StateMachineDefinition | undefined;
+export function definitionOnce(): StateMachineDefinition {
+  definition ??= synthesizedDefinition();
+  return definition;
+}
+
+export const sampleFleet = () => loadWorld('examples/worlds/sample-fleet.json');
+
+/** Starts dynalite, runs, and leaves the table open for assertions; call `close()` after. */
+export async function withTable<T>(work: (dynamo: LocalDynamo) => Promise<T>): Promise<T> {
+  const dynamo = await startLocalDynamo();
+  try {
+    return await work(dynamo);
+  } finally {
+    await dynamo.close();
+  }
+}
+
+export function run(
+  dynamo: LocalDynamo,
+  world: World,
+  options: Partial<LocalRunOptions> = {},
+): Promise<LocalRun> {
+  return runLocally({ definition: definitionOnce(), world, dynamo, ...options });
+}
+
+export const statesEntered = (result: LocalRun) =>
+  result.events.flatMap((e) => (e.type === 'StateEntered' ? [e.state.name] : []));
