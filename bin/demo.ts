@@ -2,13 +2,16 @@
  * `npm run demo`: the deployed service's main job, run here on the bundled sample account. The
  * state machine definition is synthesized from the real stack and executed locally, each task
  * running its real stage code; AWS is the simulated account, DynamoDB is dynalite on loopback.
- * It prints progress per state, the run summary and the email that would be sent.
+ * It prints progress per state, the run summary and the email that would be sent — twice: as
+ * deployed (dry-run), then after switching remediation on with one SSM parameter.
  */
 
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { createClients } from '../lambdas/aws/clients.ts';
 import { loadWorld } from '../lambdas/sim/index.ts';
 import { synthesizedDefinition } from '../lib/local/definition.ts';
 import { startLocalDynamo } from '../lib/local/dynamo-local.ts';
-import { type LocalEvent, runLocally } from '../lib/local/run-locally.ts';
+import { type LocalEvent, type LocalRun, runLocally, SETTINGS_PREFIX } from '../lib/local/run-locally.ts';
 
 const WORLD = process.argv[2] ?? 'examples/worlds/sample-fleet.json';
 const started = Date.now();
@@ -32,20 +35,35 @@ console.log(
 );
 const dynamo = await startLocalDynamo();
 try {
-  const run = await runLocally({ definition, world: await loadWorld(WORLD), dynamo, onEvent: progress });
-  console.log(`\nExecution ${run.status} in ${elapsed().trim()}: ${JSON.stringify(run.output ?? run.error)}`);
-  const calls = run.account.callCounts();
-  const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
-  console.log(
-    `AWS calls served by the simulated account: ${total} (${Object.entries(calls)
-      .map(([op, n]) => `${op} ${n}`)
-      .join(', ')})`,
+  const world = await loadWorld(WORLD);
+  console.log('Run 1: the stack as deployed (remediation-mode=dry-run)\n');
+  const first = await runLocally({ definition, world, dynamo, onEvent: progress });
+  summarize(first);
+
+  console.log('\n$ aws ssm put-parameter --name /ssm-doctor/remediation-mode --value on --overwrite');
+  const ssm = createClients({ region: first.account.region, simulated: first.account }).ssm;
+  await ssm.send(
+    new PutParameterCommand({ Name: `${SETTINGS_PREFIX}remediation-mode`, Value: 'on', Overwrite: true }),
   );
-  for (const email of run.account.published) {
-    console.log(`\n──── Email to the SNS topic ────\nSubject: ${email.Subject}\n\n${email.Message}`);
+  console.log('\nRun 2: the next scheduled run, now allowed to fix the safe causes\n');
+  const emailsSoFar = first.account.published.length;
+  const second = await runLocally({ definition, world, dynamo, account: first.account, onEvent: progress });
+  summarize(second, emailsSoFar);
+  for (const change of second.account.changes) {
+    console.log(`  changed: ${change.action} on ${change.target}`);
   }
-  if (!run.account.published.length) console.log('\nNo email: nothing changed since the last run.');
-  process.exitCode = run.status === 'SUCCEEDED' ? 0 : 1;
+  process.exitCode = first.status === 'SUCCEEDED' && second.status === 'SUCCEEDED' ? 0 : 1;
 } finally {
   await dynamo.close();
+}
+
+function summarize(run: LocalRun, emailsBefore = 0): void {
+  console.log(`\nExecution ${run.status}: ${JSON.stringify(run.output ?? run.error)}`);
+  const calls = run.account.callCounts();
+  const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
+  console.log(`AWS calls served by the simulated account so far: ${total}`);
+  const emails = run.account.published.slice(emailsBefore);
+  for (const email of emails)
+    console.log(`\n──── Email to the SNS topic ────\nSubject: ${email.Subject}\n\n${email.Message}`);
+  if (!emails.length) console.log('\nNo email: nothing changed since the last run.');
 }
