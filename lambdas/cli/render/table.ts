@@ -50,5 +50,9 @@ function closingLine(report: Report): string {
   if (n === 0)
     return `All ${report.summary.runningInstances - report.summary.ignored - report.summary.inGracePeriod} judged instances are managed by Systems Manager.`;
   const fixable = report.findings.filter((f) => f.remediations.some((r) => r.status !== 'skipped')).length;
-  return `${n} instance${n === 1 ? '' : 's'} not managed by Systems Manager (${fixable} with a fix that would run). Use --format markdown for every check and next step.`;
+  const fixWords =
+    report.settings.remediationMode === 'on'
+      ? 'with a fix applied or attempted'
+      : 'with a fix that would run';
+  return `${n} instance${n === 1 ? '' : 's'} not managed by Systems Manager (${fixable} ${fixWords}). Use --format markdown for every check and next step.`;
 }
