@@ -3,8 +3,12 @@
  * declarations (see `lib/iam/stage-statements.ts`) plus the table, the settings prefix or the
  * topic; nothing else. Each cdk-nag acknowledgement sits next to the grant that causes it.
  *
- * Memory and timeouts are first estimates; the lead's benchmark on a 10,000-instance simulated
- * account sets the final numbers.
+ * Memory and timeouts come from `npm run bench`: a whole 10,000-instance scan peaks at ~340 MB in
+ * one process and makes ~900 calls (~6 s at 25 ms each, serial pages of 50 registrations being the
+ * long pole). `start-run` holds the whole inventory, so it gets 1024 MB (Lambda CPU grows with
+ * memory) and 5 minutes — 10× the measured time at a pessimistic 100 ms per call. A batch is 100
+ * candidates (~60 calls): 1024 MB and 10 minutes leave room for throttling back-off. The other
+ * stages read the run's findings from the table and make a handful of calls.
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
