@@ -2,7 +2,7 @@
  * Discovery's two inventories, each read to the end: every running instance, and every SSM
  * registration. Nothing else can be decided without both, so a failure here fails the run.
  */
-import { type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { type EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { type InstanceInformation, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.ts';
 import { chunk, drain } from './paging.ts';
@@ -12,31 +12,48 @@ export interface Inventory {
   registrations: InstanceInformation[];
 }
 
-export async function readRunningInstances(
-  clients: AwsClients,
-  instanceIds?: readonly string[],
-): Promise<Instance[]> {
-  const running = { Name: 'instance-state-name', Values: ['running'] };
-  // Filters, not InstanceIds: an id that no longer exists is simply absent instead of failing the call.
-  const queries = instanceIds?.length
-    ? chunk(instanceIds).map((ids) => [running, { Name: 'instance-id', Values: ids }])
-    : [[running]];
+/** Every instance matching the filters, all pages. */
+export function describeInstances(ec2: EC2Client, Filters: Filter[]): Promise<Instance[]> {
+  return drain(paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters }), (page) =>
+    page.Reservations?.flatMap((reservation) => reservation.Instances ?? []),
+  );
+}
+
+const RUNNING: Filter = { Name: 'instance-state-name', Values: ['running'] };
+
+/** Running instances whose `name` filter matches any of the values (chunked to stay within a filter's limit). */
+async function readRunningBy(ec2: EC2Client, name: string, values: readonly string[]): Promise<Instance[]> {
   const pages = await Promise.all(
-    queries.map((Filters) =>
-      drain(paginateDescribeInstances({ client: clients.ec2, pageSize: 1000 }, { Filters }), (page) =>
-        page.Reservations?.flatMap((reservation) => reservation.Instances ?? []),
-      ),
+    chunk([...new Set(values)]).map((part) =>
+      describeInstances(ec2, [RUNNING, { Name: name, Values: part }]),
     ),
   );
   return pages.flat();
 }
 
+export function readRunningInstances(
+  clients: AwsClients,
+  instanceIds?: readonly string[],
+): Promise<Instance[]> {
+  // Filters, not InstanceIds: an id that no longer exists is simply absent instead of failing the call.
+  return instanceIds?.length
+    ? readRunningBy(clients.ec2, 'instance-id', instanceIds)
+    : describeInstances(clients.ec2, [RUNNING]);
+}
+
+/** Running instances that use any of these instance profiles: who a change to a shared role reaches. */
+export function readProfileUsers(clients: AwsClients, profileArns: readonly string[]): Promise<Instance[]> {
+  return profileArns.length
+    ? readRunningBy(clients.ec2, 'iam-instance-profile.arn', profileArns)
+    : Promise.resolve([]);
+}
+
 /** DescribeInstanceInformation accepts at most 50 per page. */
-export async function readRegistrations(clients: AwsClients): Promise<InstanceInformation[]> {
-  const registrations: InstanceInformation[] = [];
-  const pages = paginateDescribeInstanceInformation({ client: clients.ssm, pageSize: 50 }, {});
-  for await (const page of pages) registrations.push(...(page.InstanceInformationList ?? []));
-  return registrations;
+export function readRegistrations(clients: AwsClients): Promise<InstanceInformation[]> {
+  return drain(
+    paginateDescribeInstanceInformation({ client: clients.ssm, pageSize: 50 }, {}),
+    (page) => page.InstanceInformationList,
+  );
 }
 
 export async function readInventory(clients: AwsClients, instanceIds?: string[]): Promise<Inventory> {

@@ -5,7 +5,6 @@
  */
 import {
   DescribeVpcAttributeCommand,
-  type DescribeVpcAttributeCommandOutput,
   type EC2Client,
   type Filter,
   paginateDescribeDhcpOptions,
@@ -20,7 +19,7 @@ import {
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import type { Candidate, NetworkPicture, VpcDnsAttributes } from '../engine/facts.ts';
-import { type Readout, readBoth, readOk } from '../engine/readout.ts';
+import { type Readout, readOk } from '../engine/readout.ts';
 import { attempt } from './errors.ts';
 import { drain, missingKey, readByKey, readIdsIntoKeys } from './paging.ts';
 
@@ -195,30 +194,24 @@ async function readDnsAttributes(
   ec2: EC2Client,
   vpcIds: string[],
 ): Promise<Map<string, Readout<VpcDnsAttributes>>> {
-  const result = new Map<string, Readout<VpcDnsAttributes>>();
-  const ask = (VpcId: string, Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
-    attempt<DescribeVpcAttributeCommandOutput>('DescribeVpcAttribute', () =>
-      ec2.send(new DescribeVpcAttributeCommand({ VpcId, Attribute })),
-    );
-  await Promise.all(
-    vpcIds.map(async (vpcId) => {
-      const [support, hostnames] = await Promise.all([
-        ask(vpcId, 'enableDnsSupport'),
-        ask(vpcId, 'enableDnsHostnames'),
-      ]);
-      const both = readBoth(support, hostnames);
-      result.set(
-        vpcId,
-        both.ok
-          ? readOk({
-              enableDnsSupport: both.value[0].EnableDnsSupport?.Value ?? true,
-              enableDnsHostnames: both.value[1].EnableDnsHostnames?.Value ?? true,
-            })
-          : both,
-      );
-    }),
+  const entries = await Promise.all(
+    vpcIds.map(
+      async (vpcId) =>
+        [vpcId, await attempt('DescribeVpcAttribute', () => describeDnsAttributes(ec2, vpcId))] as const,
+    ),
   );
-  return result;
+  return new Map(entries);
+}
+
+/** A VPC's two DNS attributes (both default to on, as EC2 creates VPCs); throws what EC2 throws. */
+export async function describeDnsAttributes(ec2: EC2Client, VpcId: string): Promise<VpcDnsAttributes> {
+  const ask = (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
+    ec2.send(new DescribeVpcAttributeCommand({ VpcId, Attribute }));
+  const [support, hostnames] = await Promise.all([ask('enableDnsSupport'), ask('enableDnsHostnames')]);
+  return {
+    enableDnsSupport: support.EnableDnsSupport?.Value ?? true,
+    enableDnsHostnames: hostnames.EnableDnsHostnames?.Value ?? true,
+  };
 }
 
 export function unique(values: readonly (string | undefined)[]): string[] {

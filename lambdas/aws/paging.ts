@@ -37,13 +37,7 @@ export async function readByKey<T>(
     chunk([...new Set(keys)]).map(async (part) => {
       const readout = await attempt(operation, () => read(part));
       for (const key of part) result.set(key, readout.ok ? readOk([]) : readFailed(readout.problem));
-      if (!readout.ok) return;
-      for (const item of readout.value) {
-        for (const key of keysOf(item)) {
-          const slot = key === undefined ? undefined : result.get(key);
-          if (slot?.ok) slot.value.push(item);
-        }
-      }
+      if (readout.ok) fileUnderKeys(result, readout.value, keysOf);
     }),
   );
   return result;
@@ -68,16 +62,22 @@ export async function readIdsIntoKeys<T>(
   const result = new Map<string, Readout<T[]>>();
   for (const key of keys) result.set(key, failed && !failed.ok ? readFailed(failed.problem) : readOk([]));
   if (failed) return result;
-  for (const part of parts) {
-    if (!part.ok) continue;
-    for (const item of part.value) {
-      for (const key of keysOf(item)) {
-        const slot = key === undefined ? undefined : result.get(key);
-        if (slot?.ok) slot.value.push(item);
-      }
+  for (const part of parts) if (part.ok) fileUnderKeys(result, part.value, keysOf);
+  return result;
+}
+
+/** Adds each item to the readout of every key it belongs to that was read. */
+function fileUnderKeys<T>(
+  result: Map<string, Readout<T[]>>,
+  items: readonly T[],
+  keysOf: (item: T) => (string | undefined)[],
+): void {
+  for (const item of items) {
+    for (const key of keysOf(item)) {
+      const slot = key === undefined ? undefined : result.get(key);
+      if (slot?.ok) slot.value.push(item);
     }
   }
-  return result;
 }
 
 export const missingKey = (operation: string, key: string) =>

@@ -5,7 +5,6 @@
  */
 
 import {
-  DescribeVpcAttributeCommand,
   paginateDescribeDhcpOptions,
   paginateDescribeImages,
   paginateDescribeInstanceStatus,
@@ -31,14 +30,15 @@ import {
   paginateListRolePolicies,
   type Role,
 } from '@aws-sdk/client-iam';
-import { GetServiceSettingCommand, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
+import { GetServiceSettingCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.ts';
 import { DHMC_SETTING_ID } from './dhmc.ts';
 import { isNotFound } from './errors.ts';
 import { profileNameOf, roleNameOf } from './iam.ts';
 import type { Identity } from './identity.ts';
 import { readConsoleOutputs, readMetadataNoToken } from './instance.ts';
-import { unique } from './network.ts';
+import { readRegistrations } from './inventory.ts';
+import { describeDnsAttributes, unique } from './network.ts';
 import { chunk, drain } from './paging.ts';
 
 export const RECORD_ACTIONS = [
@@ -76,10 +76,7 @@ export async function recordWorld(clients: AwsClients, identity: Identity, now: 
     drain(paginateDescribeSecurityGroups(page, {}), (p) => p.SecurityGroups),
     drain(paginateDescribeNetworkAcls(page, {}), (p) => p.NetworkAcls),
     drain(paginateDescribeDhcpOptions(page, {}), (p) => p.DhcpOptions),
-    drain(
-      paginateDescribeInstanceInformation({ client: ssm, pageSize: 50 }, {}),
-      (p) => p.InstanceInformationList,
-    ),
+    readRegistrations(clients),
   ]);
   const interfaceIds = endpoints.flatMap((e) => e.NetworkInterfaceIds ?? []);
   const imageIds = unique(instances.map((i) => i.ImageId));
@@ -92,8 +89,15 @@ export async function recordWorld(clients: AwsClients, identity: Identity, now: 
         (p) => p.NetworkInterfaces,
       ),
     ),
+    // Deprecated AMIs too, as the scan reads them: instances outlive their AMI's deprecation.
     readChunked(imageIds, (ids) =>
-      drain(paginateDescribeImages(page, { Filters: [{ Name: 'image-id', Values: ids }] }), (p) => p.Images),
+      drain(
+        paginateDescribeImages(page, {
+          Filters: [{ Name: 'image-id', Values: ids }],
+          IncludeDeprecated: true,
+        }),
+        (p) => p.Images,
+      ),
     ),
     Promise.all(
       vpcs.map((vpc) => readDnsFlags(clients, vpc.VpcId ?? '').then((flags) => ({ ...vpc, ...flags }))),
@@ -148,14 +152,10 @@ async function readChunked<T>(ids: string[], read: (ids: string[]) => Promise<T[
   return (await Promise.all(chunk(ids).map(read))).flat();
 }
 
+/** The world file's two DNS booleans of a VPC. */
 async function readDnsFlags(clients: AwsClients, VpcId: string) {
-  const ask = (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
-    clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId, Attribute }));
-  const [support, hostnames] = await Promise.all([ask('enableDnsSupport'), ask('enableDnsHostnames')]);
-  return {
-    EnableDnsSupport: support.EnableDnsSupport?.Value ?? true,
-    EnableDnsHostnames: hostnames.EnableDnsHostnames?.Value ?? true,
-  };
+  const dns = await describeDnsAttributes(clients.ec2, VpcId);
+  return { EnableDnsSupport: dns.enableDnsSupport, EnableDnsHostnames: dns.enableDnsHostnames };
 }
 
 /** The profiles the instances use (a deleted one is simply left out), their roles and the DHMC role. */

@@ -10,7 +10,6 @@ import {
   type EC2Client,
   type Instance,
   ModifyInstanceMetadataOptionsCommand,
-  paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import {
   AttachRolePolicyCommand,
@@ -23,6 +22,7 @@ import { corePolicyArn, FIXES, isOptedOut, OPT_OUT_TAG } from '../engine/remedia
 import type { FixId, RemediationRecord, SkipReason } from '../engine/report-model.ts';
 import { type AwsErrorLike, errorCode, isAwsError } from './errors.ts';
 import { profileNameOf } from './iam.ts';
+import { describeInstances } from './inventory.ts';
 import { drain } from './paging.ts';
 
 export type ActionResult =
@@ -77,18 +77,12 @@ async function run(
   }
 }
 
-/** Instances by id, in any state; a filter (not InstanceIds) so a vanished id is absent, not an error. */
-function describe(ec2: EC2Client, filters: { Name: string; Values: string[] }[]): Promise<Instance[]> {
-  return drain(paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: filters }), (page) =>
-    page.Reservations?.flatMap((r) => r.Instances ?? []),
-  );
-}
-
 const optedOut = (instance: Instance) => isOptedOut(instance.Tags);
 
 /** The instance as it is now, if it may still be changed: running and not opted out. */
 async function actionable(ec2: EC2Client, instanceId: string): Promise<Instance> {
-  const [instance] = await describe(ec2, [{ Name: 'instance-id', Values: [instanceId] }]);
+  // A filter (not InstanceIds), in any state: a vanished id is absent, not an error.
+  const [instance] = await describeInstances(ec2, [{ Name: 'instance-id', Values: [instanceId] }]);
   if (!instance) throw new Skip('not-running', `${instanceId} no longer exists`);
   const state = instance.State?.Name ?? 'unknown';
   if (state !== 'running') throw new Skip('not-running', `${instanceId} is ${state}`, { state });
@@ -174,7 +168,7 @@ export function attachCorePolicy(context: ActionContext, target: RoleTarget): Pr
     // Every instance that reaches the role through this profile, stopped ones too (they get the
     // change when they start); terminated ones are past caring.
     const users = (
-      await describe(context.ec2, [{ Name: 'iam-instance-profile.arn', Values: [profileArn] }])
+      await describeInstances(context.ec2, [{ Name: 'iam-instance-profile.arn', Values: [profileArn] }])
     ).filter((u) => u.State?.Name !== 'terminated' && u.State?.Name !== 'shutting-down');
     const others = users.map((u) => u.InstanceId ?? '').filter((id) => id && id !== target.instanceId);
     const attached = await drain(

@@ -5,7 +5,8 @@
 import type { AwsClients } from '../aws/clients.ts';
 import type { RunContext } from '../aws/collect.ts';
 import { readRunDhmc } from '../aws/collect.ts';
-import { readInventory } from '../aws/inventory.ts';
+import { readInventory, readProfileUsers } from '../aws/inventory.ts';
+import { unique } from '../aws/network.ts';
 import { discover } from '../engine/discovery.ts';
 import { instancesByProfile } from '../engine/fleet.ts';
 import { optedOutInstances, type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
@@ -33,10 +34,14 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
   const { findings, subjects } = candidates.length
     ? await diagnoseCandidates(clients, run, candidates, dhmc)
     : { findings: [], subjects: [] };
+  // A scan of chosen instances still plans against everyone a shared-role change reaches.
+  const fleet = options.instanceIds?.length
+    ? await readProfileUsers(clients, unique(candidates.map((c) => c.instance.IamInstanceProfile?.Arn)))
+    : inventory.instances;
   const plans = planRemediations(subjects, {
     settings: run.settings,
-    instancesByProfile: instancesByProfile(inventory.instances),
-    optedOut: optedOutInstances(inventory.instances),
+    instancesByProfile: instancesByProfile(fleet),
+    optedOut: optedOutInstances(fleet),
     ...(options.coolingDown ? { coolingDown: options.coolingDown } : {}),
   });
   for (const finding of findings) finding.remediations = plans.get(finding.instanceId) ?? [];

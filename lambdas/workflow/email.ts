@@ -13,8 +13,12 @@ export interface Email {
   body: string;
 }
 
-/** SNS rejects subjects over 100 characters and messages over 256 KiB. */
-const SUBJECT_LIMIT = 100;
+/**
+ * SNS takes a subject of printable ASCII under 100 characters and a message of at most 256 KiB;
+ * anything else fails the Publish, and with it the run before the ledger is written, so the next
+ * run would fail on the same email. The budget leaves room for the "left out" lines.
+ */
+const SUBJECT_LIMIT = 99;
 const MESSAGE_BUDGET = 240 * 1024;
 
 export function renderRunEmail(report: Report, changes: RunChanges, partition: string): Email {
@@ -34,36 +38,74 @@ export function renderRunEmail(report: Report, changes: RunChanges, partition: s
     `${s.online} online, ${s.notRegistered} not registered, ${s.connectionLost} connection lost, ${s.ignored} ignored, ${s.inGracePeriod} in grace period. Remediation mode: ${report.settings.remediationMode}.`,
     '',
   ];
-  if (report.errors.length)
-    lines.push('CONFIGURATION PROBLEMS', ...report.errors.map((e) => `- ${e.message}`), '');
-  if (changes.resolved.length) {
-    lines.push(
-      'RESOLVED SINCE THE LAST RUN',
-      ...changes.resolved.map((e) => `- ${e.instanceId}${e.name ? ` (${e.name})` : ''}: was ${e.rootCause}`),
-      '',
-    );
+  // One budget for every list: a wave of recoveries must not push the message past the limit.
+  const body = new BudgetedLines(lines);
+  if (report.errors.length) {
+    body.push(['CONFIGURATION PROBLEMS']);
+    const shown = body.pushEach(report.errors, (e) => [`- ${e.message}`]);
+    body.leftOut(report.errors.length - shown, 'more configuration problems');
+    body.push(['']);
   }
-  if (n) lines.push('UNMANAGED INSTANCES', '');
+  if (changes.resolved.length) {
+    body.push(['RESOLVED SINCE THE LAST RUN']);
+    const shown = body.pushEach(changes.resolved, (e) => [
+      `- ${e.instanceId}${e.name ? ` (${e.name})` : ''}: was ${e.rootCause}`,
+    ]);
+    body.leftOut(changes.resolved.length - shown, 'more resolved instances');
+    body.push(['']);
+  }
+  if (n) body.push(['UNMANAGED INSTANCES', '']);
   const fresh = new Set(changes.newProblems.map((f) => f.instanceId));
   // New problems first: if the message must be cut, what changed is what gets through.
   const ordered = [...report.findings].sort(
     (a, b) => Number(fresh.has(b.instanceId)) - Number(fresh.has(a.instanceId)),
   );
-  let size = Buffer.byteLength(lines.join('\n'));
-  let shown = 0;
-  for (const finding of ordered) {
-    const text = section(finding, fresh.has(finding.instanceId), partition, report.region);
-    size += Buffer.byteLength(text.join('\n')) + 1;
-    if (size > MESSAGE_BUDGET) break;
-    lines.push(...text);
-    shown++;
-  }
+  const shown = body.pushEach(ordered, (finding) =>
+    section(finding, fresh.has(finding.instanceId), partition, report.region),
+  );
   if (shown < ordered.length) {
     lines.push(
       `…and ${ordered.length - shown} more unmanaged instances, left out to fit one email: run \`ssm-doctor scan --format markdown\` for all of them.`,
     );
   }
   return { subject: truncate(subject, SUBJECT_LIMIT), body: `${lines.join('\n')}\n` };
+}
+
+/** Lines that stop growing once the message budget is spent (the first thing that does not fit ends each list). */
+class BudgetedLines {
+  private size: number;
+  private full = false;
+
+  constructor(private readonly lines: string[]) {
+    this.size = Buffer.byteLength(lines.join('\n'));
+  }
+
+  /** Adds the lines if they fit; returns whether they did. */
+  push(text: readonly string[]): boolean {
+    const cost = Buffer.byteLength(text.join('\n')) + 1;
+    if (this.full || this.size + cost > MESSAGE_BUDGET) {
+      this.full = true;
+      return false;
+    }
+    this.size += cost;
+    this.lines.push(...text);
+    return true;
+  }
+
+  /** Adds one block per item while they fit; returns how many were added. */
+  pushEach<T>(items: readonly T[], render: (item: T) => readonly string[]): number {
+    let shown = 0;
+    for (const item of items) {
+      if (!this.push(render(item))) break;
+      shown++;
+    }
+    return shown;
+  }
+
+  /** Says what a list left out; this line is always kept (the budget keeps room for it). */
+  leftOut(count: number, what: string): void {
+    if (count > 0) this.lines.push(`…and ${count} ${what}, left out to fit one email.`);
+  }
 }
 
 function section(f: Finding, isNew: boolean, partition: string, region: string): string[] {
@@ -98,5 +140,8 @@ export function renderFailureEmail(
   };
 }
 
-const truncate = (text: string, limit: number) =>
-  text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+/** Printable ASCII only (SNS refuses anything else in a subject), cut with an ASCII ellipsis. */
+const truncate = (text: string, limit: number) => {
+  const ascii = text.replace(/[^ -~]/g, '?');
+  return ascii.length <= limit ? ascii : `${ascii.slice(0, limit - 3)}...`;
+};

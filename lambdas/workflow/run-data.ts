@@ -18,8 +18,12 @@ export interface RunMeta {
   batchCount: number;
   /** Read once per run, shared by every batch. */
   dhmc?: Readout<DhmcPicture>;
-  /** Running instances per candidate instance profile (at most 50 each): who a role change reaches. */
-  profileUsers: Record<string, string[]>;
+}
+
+/** Who uses some of the candidates' instance profiles (`PROFILES#<nnnnn>`, a bounded number per item). */
+export interface ProfilesItem {
+  /** Running instances per profile: who a role change reaches (the first 50, plus opted-out ones). */
+  users: Record<string, string[]>;
   /** Opted-out instances among those users: a shared-role change would reach them too. */
   optedOut: string[];
 }

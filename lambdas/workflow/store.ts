@@ -7,6 +7,7 @@
  *   LOCK          RUN              the run lock (conditional put, expires by itself)
  *   RUN#<id>      META             settings, identity, summary, errors of the run
  *   RUN#<id>      BATCH#<nnnnn>    candidate references of one batch
+ *   RUN#<id>      PROFILES#<nnnnn> who uses some of the candidates' instance profiles
  *   RUN#<id>      FINDING#<i-…>    one finding and its plan subject
  *   RUN#<id>      REPORT           the final report's summary (what the email was built from)
  *   INSTANCE#<i>  LEDGER           first/last seen, cause, fixes tried, last notified
@@ -21,12 +22,14 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
+import type { FindingItem } from './run-data.ts';
 
 const RUN_DATA_DAYS = 7;
 const LEDGER_DAYS = 90;
 
 export const runKey = (runId: string) => `RUN#${runId}`;
 export const batchKey = (index: number) => `BATCH#${String(index).padStart(5, '0')}`;
+export const profilesKey = (index: number) => `PROFILES#${String(index).padStart(5, '0')}`;
 export const findingKey = (instanceId: string) => `FINDING#${instanceId}`;
 export const ledgerKey = (instanceId: string) => `INSTANCE#${instanceId}`;
 
@@ -101,6 +104,11 @@ export class RunStore {
         },
       }),
     );
+  }
+
+  /** Each finding with its plan subject, one item per instance (stages rewrite them as the run goes on). */
+  async putFindings(runId: string, items: readonly FindingItem[]): Promise<void> {
+    await Promise.all(items.map((item) => this.putRunItem(runId, findingKey(item.finding.instanceId), item)));
   }
 
   async getRunItem<T>(runId: string, sk: string): Promise<T> {

@@ -5,11 +5,12 @@
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
 import { readRunningInstances } from '../../aws/inventory.ts';
 import type { Candidate } from '../../engine/facts.ts';
+import type { PlanSubject } from '../../engine/remediation/plan.ts';
 import type { DiagnoseBatchInput, DiagnoseBatchOutput } from '../../handlers/contract.ts';
 import { diagnoseCandidates } from '../../pipeline/diagnose-candidates.ts';
 import type { StageDeps } from '../deps.ts';
-import type { BatchItem, FindingItem, RunMeta } from '../run-data.ts';
-import { batchKey, findingKey } from '../store.ts';
+import type { BatchItem, RunMeta } from '../run-data.ts';
+import { batchKey } from '../store.ts';
 
 export async function diagnoseBatch(
   deps: StageDeps,
@@ -40,13 +41,9 @@ export async function diagnoseBatch(
   }
   const run = { ...meta.identity, region: meta.region, now: deps.clock(), settings: meta.settings };
   const { findings, subjects } = await diagnoseCandidates(deps.clients, run, candidates, meta.dhmc);
-  await Promise.all(
-    findings.map((finding, i) =>
-      deps.store.putRunItem(input.runId, findingKey(finding.instanceId), {
-        finding,
-        subject: subjects[i],
-      } as FindingItem),
-    ),
+  await deps.store.putFindings(
+    input.runId,
+    findings.map((finding, i) => ({ finding, subject: subjects[i] as PlanSubject })),
   );
   return { batchIndex: input.batchIndex, findings: findings.length };
 }

@@ -2,25 +2,25 @@
  * `Plan and apply fixes`: plan across the whole run (so the cap holds for the run, not per
  * batch), honour the ledger's cooldown, apply when the mode is `on`, and store the outcomes.
  */
-import { planRemediations } from '../../engine/remediation/plan.ts';
+import { type PlanSubject, planRemediations } from '../../engine/remediation/plan.ts';
 import type { RemediateInput, RemediateOutput } from '../../handlers/contract.ts';
 import { applyPlan } from '../../pipeline/apply.ts';
 import type { StageDeps } from '../deps.ts';
 import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
-import type { FindingItem, RunMeta } from '../run-data.ts';
-import { findingKey } from '../store.ts';
+import type { FindingItem, ProfilesItem, RunMeta } from '../run-data.ts';
 
 export async function remediateRun(deps: StageDeps, input: RemediateInput): Promise<RemediateOutput> {
   const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
   const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
+  const profiles = await deps.store.queryRunItems<ProfilesItem>(input.runId, 'PROFILES#');
   const now = deps.clock();
   const ledger = await deps.store.getLedger<LedgerEntry>(items.map((item) => item.finding.instanceId));
   const plans = planRemediations(
     items.map((item) => item.subject),
     {
       settings: meta.settings,
-      instancesByProfile: new Map(Object.entries(meta.profileUsers)),
-      optedOut: new Set(meta.optedOut),
+      instancesByProfile: new Map(profiles.flatMap((item) => Object.entries(item.users))),
+      optedOut: new Set(profiles.flatMap((item) => item.optedOut)),
       coolingDown: coolingDownFrom(ledger, now),
     },
   );
@@ -36,13 +36,9 @@ export async function remediateRun(deps: StageDeps, input: RemediateInput): Prom
     now: deps.clock,
   });
   const subjects = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
-  await Promise.all(
-    findings.map((finding) =>
-      deps.store.putRunItem(input.runId, findingKey(finding.instanceId), {
-        finding,
-        subject: subjects.get(finding.instanceId),
-      } as FindingItem),
-    ),
+  await deps.store.putFindings(
+    input.runId,
+    findings.map((finding) => ({ finding, subject: subjects.get(finding.instanceId) as PlanSubject })),
   );
   return { planned: counts.planned, applied: counts.applied, failed: counts.failed };
 }

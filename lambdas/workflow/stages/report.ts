@@ -34,9 +34,16 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
       new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }),
     );
   }
+  // An instance that recovered and is back is news again (not in `previous`), but its entry still
+  // holds the fixes tried on it: carry them forward, or the cooldown forgets them.
+  const returning = report.findings.map((f) => f.instanceId).filter((id) => !previous.has(id));
+  const stored = returning.length ? await store.getLedger<LedgerEntry>(returning) : new Map();
   await Promise.all(
     report.findings.map((f) =>
-      store.putLedger(f.instanceId, nextLedgerEntry(previous.get(f.instanceId), f, now, notify)),
+      store.putLedger(
+        f.instanceId,
+        nextLedgerEntry(previous.get(f.instanceId) ?? stored.get(f.instanceId), f, now, notify),
+      ),
     ),
   );
   await store.putOpenLedgerIds(report.findings.map((f) => f.instanceId));

@@ -4,6 +4,7 @@
  * and its deduplicated IAM and network pictures stay small.
  */
 import { randomUUID } from 'node:crypto';
+import type { Instance } from '@aws-sdk/client-ec2';
 import { readRunDhmc } from '../../aws/collect.ts';
 import { readIdentity } from '../../aws/identity.ts';
 import { readInventory } from '../../aws/inventory.ts';
@@ -13,11 +14,13 @@ import { instancesByProfile } from '../../engine/fleet.ts';
 import { optedOutInstances } from '../../engine/remediation/plan.ts';
 import type { StartRunInput, StartRunOutput } from '../../handlers/contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
-import type { BatchItem, CandidateRef, RunMeta } from '../run-data.ts';
+import type { BatchItem, CandidateRef, ProfilesItem, RunMeta } from '../run-data.ts';
 import { readSettings } from '../settings-reader.ts';
-import { batchKey } from '../store.ts';
+import { batchKey, profilesKey } from '../store.ts';
 
 const PROFILE_USERS_KEPT = 50;
+/** A profile takes at most ~3 KB (its ARN, up to 100 ids): 100 of them stay below the 400 KB item limit. */
+const PROFILES_PER_ITEM = 100;
 
 export async function startRun(deps: StageDeps, input: StartRunInput): Promise<StartRunOutput> {
   const now = deps.clock();
@@ -34,17 +37,13 @@ export async function startRun(deps: StageDeps, input: StartRunInput): Promise<S
     ]);
     const { candidates, summary } = discover(inventory.instances, inventory.registrations, settings, now);
     const batches = batchesOf([...candidates].sort(byProfileThenVpc), deps.batchSize);
-    await Promise.all(
-      batches.map((batch, i) =>
+    const profiles = profileItems(candidates, inventory.instances);
+    await Promise.all([
+      ...batches.map((batch, i) =>
         deps.store.putRunItem(runId, batchKey(i), { candidates: batch.map(refOf) } satisfies BatchItem),
       ),
-    );
-    const users = instancesByProfile(inventory.instances);
-    const profileUsers = Object.fromEntries(
-      [...new Set(candidates.map((c) => c.instance.IamInstanceProfile?.Arn ?? ''))]
-        .filter(Boolean)
-        .map((arn) => [arn, (users.get(arn) ?? []).slice(0, PROFILE_USERS_KEPT)]),
-    );
+      ...profiles.map((item, i) => deps.store.putRunItem(runId, profilesKey(i), item)),
+    ]);
     const meta: RunMeta = {
       runId,
       startedAt: now.toISOString(),
@@ -54,10 +53,6 @@ export async function startRun(deps: StageDeps, input: StartRunInput): Promise<S
       errors,
       summary,
       batchCount: batches.length,
-      profileUsers,
-      optedOut: [...optedOutInstances(inventory.instances)].filter((id) =>
-        Object.values(profileUsers).some((users) => users.includes(id)),
-      ),
       ...(candidates.length ? { dhmc: await readRunDhmc(deps.clients) } : {}),
     };
     await deps.store.putRunItem(runId, 'META', meta);
@@ -80,6 +75,33 @@ export async function startRun(deps: StageDeps, input: StartRunInput): Promise<S
     await deps.store.releaseLock(runId);
     throw error;
   }
+}
+
+/**
+ * Who uses each candidate's instance profile, in items of their own: with one profile per instance
+ * (common with per-instance IaC modules) the list grows with the candidates, past what one item
+ * holds (400 KB), so it cannot ride in META. Each profile's list is bounded, so each item is too.
+ */
+function profileItems(candidates: readonly Candidate[], instances: readonly Instance[]): ProfilesItem[] {
+  const users = instancesByProfile(instances);
+  const optedOut = optedOutInstances(instances);
+  const arns = [...new Set(candidates.map((c) => c.instance.IamInstanceProfile?.Arn ?? ''))].filter(Boolean);
+  return batchesOf(arns.sort(), PROFILES_PER_ITEM).map((part) => {
+    const kept = Object.fromEntries(part.map((arn) => [arn, keptUsers(users.get(arn) ?? [], optedOut)]));
+    const optedOutUsers = [...new Set(Object.values(kept).flat())].filter((id) => optedOut.has(id));
+    return { users: kept, optedOut: optedOutUsers.sort() };
+  });
+}
+
+/**
+ * The users of a profile the run keeps: the first few (for the email's "also affects"), and the
+ * opted-out ones wherever they sort, since one of them holds a change to the shared role back.
+ */
+function keptUsers(ids: readonly string[], optedOut: ReadonlySet<string>): string[] {
+  let optedOutKept = 0;
+  return ids.filter(
+    (id, i) => i < PROFILE_USERS_KEPT || (optedOut.has(id) && optedOutKept++ < PROFILE_USERS_KEPT),
+  );
 }
 
 function refOf(candidate: Candidate): CandidateRef {
