@@ -7,7 +7,9 @@ export function instancesByProfile(instances: readonly Instance[]): Map<string, 
   for (const instance of instances) {
     const arn = instance.IamInstanceProfile?.Arn;
     if (!arn || !instance.InstanceId) continue;
-    users.set(arn, [...(users.get(arn) ?? []), instance.InstanceId]);
+    const ids = users.get(arn);
+    if (ids) ids.push(instance.InstanceId);
+    else users.set(arn, [instance.InstanceId]);
   }
   for (const ids of users.values()) ids.sort();
   return users;

@@ -37,8 +37,10 @@ export interface Remediation {
   target: string;
   /** Set when another finding's remediation makes this same change (a shared role): its instance id. */
   coveredBy?: string;
-  /** Other instances a change to a shared role also affects. */
+  /** Other instances a change to a shared role also affects (the first 50). */
   alsoAffects?: string[];
+  /** How many other instances it affects, when that is more than `alsoAffects` lists. */
+  alsoAffectsCount?: number;
   /** Recorded when applied (or failed): before/after state, time, request id, error. */
   record?: RemediationRecord;
 }

@@ -5,6 +5,8 @@
  */
 
 export interface StartRunInput {
+  /** The execution name: unique per run, and the same when Step Functions retries the task. */
+  runId?: string;
   /** Who started the run: `schedule` from EventBridge Scheduler, anything else for manual runs. */
   trigger?: string;
 }

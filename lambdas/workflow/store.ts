@@ -48,7 +48,10 @@ export class RunStore {
     return Math.floor(this.clock().getTime() / 1000) + days * 86_400;
   }
 
-  /** Takes the lock unless another live run holds it. An expired lock (crashed run) is taken over. */
+  /**
+   * Takes the lock unless another live run holds it. An expired lock (crashed run) is taken over,
+   * and a run that already holds it (a retried Start run) takes it again.
+   */
   async acquireLock(runId: string, holdSeconds: number): Promise<boolean> {
     const now = Math.floor(this.clock().getTime() / 1000);
     try {
@@ -62,8 +65,8 @@ export class RunStore {
             acquiredAt: this.clock().toISOString(),
             expiresAt: now + holdSeconds,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': now },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR runId = :runId',
+          ExpressionAttributeValues: { ':now': now, ':runId': runId },
         }),
       );
       return true;

@@ -55,18 +55,27 @@ export class Workflow extends Construct {
     });
     // Its own failure still ends the run as failed, which the failed-executions alarm reports.
     // Its result goes beside the caught error, which `Run failed` reports as the run's own.
-    const notifyFailure = task('Notify failure', 'notify-failure', { resultPath: '$.notification' }).addCatch(
-      runFailed,
-      {
-        errors: [sfn.Errors.ALL],
-        resultPath: '$.notifyError',
-      },
-    );
+    const notifyFailure = task('Notify failure', 'notify-failure', {
+      // The execution name is the run id, so even a Start run that died holding the lock has it released.
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$$.Execution.Name'),
+        error: sfn.JsonPath.objectAt('$.error'),
+      }),
+      resultPath: '$.notification',
+    }).addCatch(runFailed, {
+      errors: [sfn.Errors.ALL],
+      resultPath: '$.notifyError',
+    });
     notifyFailure.next(runFailed);
     const onError = <T extends sfn.TaskStateBase | sfn.Map>(state: T): T =>
       state.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' }) as T;
 
-    const startRun = onError(task('Start run', 'start-run'));
+    // A retried Start run presents the same run id and finds its own lock, instead of being skipped.
+    const startRun = onError(
+      task('Start run', 'start-run', {
+        payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$$.Execution.Name') }),
+      }),
+    );
     const diagnose = onError(
       new sfn.Map(this, 'Diagnose batches', {
         itemsPath: '$.batches',

@@ -5,6 +5,7 @@
  * `npm run demo` and the workflow tests both run through this.
  */
 import './promise-with-resolvers.ts';
+import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { createClients } from '../../lambdas/aws/clients.ts';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../lambdas/engine/settings.ts';
@@ -36,6 +37,8 @@ export interface LocalRunOptions {
   onEvent?: (event: NonNullable<LocalEvent>) => void;
   /** Replace a stage (by state name) — how tests make a task fail. */
   stageOverrides?: Record<string, (input: Json) => Promise<Json>>;
+  /** The execution name, which is the run id (default: a fresh one). */
+  executionName?: string;
   /** An already-built account, e.g. to run twice against the same changing world. */
   account?: SimulatedAccount;
 }
@@ -100,6 +103,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
   const execution = machine.run(
     { trigger: 'local' },
     {
+      // Step Functions' own run id: `$$.Execution.Name`.
+      context: { Execution: { Name: options.executionName ?? `local-${randomUUID()}` } },
       overrides: {
         taskResourceLocalHandlers: stages,
         waitTimeOverrides: { 'Wait for agents': 0 },

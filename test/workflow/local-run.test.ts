@@ -113,6 +113,29 @@ describe('the workflow on the sample fleet', () => {
     });
   });
 
+  it('lets a retried Start run take its own lock again, and frees it when Start run itself died', async () => {
+    await withTable(async (dynamo) => {
+      const world = await sampleFleet();
+      const store = new RunStore(dynamo.client, dynamo.tableName, () => new Date(world.now ?? Date.now()));
+      // A first attempt of this execution took the lock, then the Lambda timed out.
+      expect(await store.acquireLock('exec-1', 3600)).toBe(true);
+      const retried = await run(dynamo, world, { executionName: 'exec-1' });
+      expect(retried.output).toMatchObject({ locked: false, runId: 'exec-1' });
+
+      expect(await store.acquireLock('exec-2', 3600)).toBe(true);
+      const died = await run(dynamo, world, {
+        executionName: 'exec-2',
+        stageOverrides: {
+          'Start run': async () => {
+            throw new Error('Task timed out after 300.00 seconds');
+          },
+        },
+      });
+      expect(died.status).toBe('FAILED');
+      expect(await store.acquireLock('exec-3', 60)).toBe(true);
+    });
+  });
+
   it('ends every failure in the failure email and a released lock', async () => {
     await withTable(async (dynamo) => {
       const result = await run(dynamo, await sampleFleet(), {

@@ -43,7 +43,8 @@ function section(f: Finding): string[] {
   if (f.remediations.length) {
     lines.push('**Fixes**', '');
     for (const r of f.remediations) {
-      const extra = r.alsoAffects?.length ? ` — also affects ${r.alsoAffects.join(', ')}` : '';
+      const more = r.alsoAffectsCount ? ` and ${r.alsoAffectsCount - (r.alsoAffects?.length ?? 0)} more` : '';
+      const extra = r.alsoAffects?.length ? ` — also affects ${r.alsoAffects.join(', ')}${more}` : '';
       lines.push(`- \`${r.id}\` on \`${r.target}\`: ${r.status}${r.reason ? ` (${r.reason})` : ''}${extra}`);
     }
     lines.push('');

@@ -113,7 +113,9 @@ export function planRemediations(
     for (const fix of applicableFixes(subject, settings)) {
       const remediation: Remediation = { id: fix.id, status: 'planned', target: fix.target };
       const others = alsoAffected(subject, fix.id, context);
-      if (others.length) remediation.alsoAffects = others;
+      // Name enough of them to act on; a role behind thousands of instances must not bloat every finding.
+      if (others.length) remediation.alsoAffects = others.slice(0, ALSO_AFFECTS_LISTED);
+      if (others.length > ALSO_AFFECTS_LISTED) remediation.alsoAffectsCount = others.length;
       const key = `${fix.id}:${fix.target}`;
       const first = claimed.get(key);
       const reason = skipReason(subject, fix, context, first !== undefined || budget > 0);
@@ -151,6 +153,8 @@ function skipReason(
 function sharedWithOptedOut(subject: PlanSubject, context: PlanContext): boolean {
   return alsoAffected(subject, 'attach-core-policy', context).some((id) => context.optedOut?.has(id));
 }
+
+const ALSO_AFFECTS_LISTED = 50;
 
 function alsoAffected(subject: PlanSubject, fix: FixId, context: PlanContext): string[] {
   if (fix !== 'attach-core-policy' || !subject.instanceProfileArn) return [];

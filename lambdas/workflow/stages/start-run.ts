@@ -24,7 +24,7 @@ const PROFILES_PER_ITEM = 100;
 
 export async function startRun(deps: StageDeps, input: StartRunInput): Promise<StartRunOutput> {
   const now = deps.clock();
-  const runId = `${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+  const runId = input.runId ?? `${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   if (!(await deps.store.acquireLock(runId, LOCK_SECONDS))) {
     deps.log('Another run holds the lock: skipping this one', { runId, trigger: input.trigger });
     return { runId, locked: true, batches: [], candidates: 0, verifyWaitSeconds: 0 };
