@@ -41,13 +41,6 @@ import { readRegistrations } from './inventory.ts';
 import { describeDnsAttributes, unique } from './network.ts';
 import { chunk, drain } from './paging.ts';
 
-export const RECORD_ACTIONS = [
-  'iam:ListRolePolicies',
-  'iam:GetRolePolicy',
-  'iam:GetPolicy',
-  'iam:GetPolicyVersion',
-];
-
 export async function recordWorld(clients: AwsClients, identity: Identity, now: Date) {
   const { ec2, ssm } = clients;
   const page = { client: ec2, pageSize: 1000 };

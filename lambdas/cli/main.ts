@@ -81,8 +81,9 @@ function program(io: CliIo, exit: { code: number }): Command {
     .command('permissions')
     .description('Print the least-privilege IAM policy for scan (with --fix: for fixes too).')
     .option('--fix', 'include the remediation permissions')
+    .option('--record', 'include what `record` needs beyond a scan')
     .option('--partition <partition>', 'aws, aws-cn or aws-us-gov', 'aws')
-    .action((flags: { fix?: boolean; partition: string }) => {
+    .action((flags: { fix?: boolean; record?: boolean; partition: string }) => {
       exit.code = runPermissions(flags, io);
     });
   return root;

@@ -36,6 +36,8 @@ export const FACT_SOURCES = {
     'iam:SimulatePrincipalPolicy',
   ],
   metadataUsage: ['cloudwatch:GetMetricData'],
+  /** `ssm-doctor record` also copies the roles' inline and managed policy documents. */
+  recording: ['iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type FactSource = keyof typeof FACT_SOURCES;

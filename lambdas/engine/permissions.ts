@@ -40,12 +40,22 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/** The policy `ssm-doctor permissions [--fix]` prints for an operator's own credentials. */
-export function cliPolicy(options: { fix: boolean; partition?: string }): PolicyDocument {
+/** The policy `ssm-doctor permissions [--fix] [--record]` prints for an operator's own credentials. */
+export function cliPolicy(options: { fix: boolean; record?: boolean; partition?: string }): PolicyDocument {
   const scope: PermissionScope = {
     partition: options.partition ?? 'aws',
     accountId: '*',
     remediationRoleArn: `arn:${options.partition ?? 'aws'}:iam::*:role/ssm-doctor-*`,
   };
-  return policyDocument([...scanStatements(), ...(options.fix ? fixStatements(scope) : [])]);
+  const recording: PolicyStatement[] = options.record
+    ? [
+        {
+          Sid: 'SsmDoctorRecordPolicyDocuments',
+          Effect: 'Allow',
+          Action: actionsFor(['recording']),
+          Resource: '*',
+        },
+      ]
+    : [];
+  return policyDocument([...scanStatements(), ...recording, ...(options.fix ? fixStatements(scope) : [])]);
 }

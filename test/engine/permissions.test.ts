@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../lambdas/aws/clients.ts';
+import { recordWorld } from '../../lambdas/aws/record.ts';
 import type { PolicyDocument } from '../../lambdas/engine/facts.ts';
 import { cliPolicy } from '../../lambdas/engine/permissions.ts';
 import { DEFAULT_SETTINGS } from '../../lambdas/engine/settings.ts';
@@ -33,6 +34,18 @@ describe('generated permissions', () => {
     const granted = new Set(actionsOf(cliPolicy({ fix: false })));
     const used = Object.keys(account.callCounts()).filter((action) => !NEEDS_NO_PERMISSION.has(action));
     expect(used.length).toBeGreaterThan(15);
+    expect(used.filter((action) => !granted.has(action))).toEqual([]);
+  });
+
+  it('cover every AWS call `record` makes with --record', async () => {
+    const account = new SimulatedAccount(await loadWorld('examples/worlds/sample-fleet.json'));
+    const clients = createClients({ region: account.region, simulated: account });
+
+    await recordWorld(clients, { accountId: account.accountId, partition: 'aws' }, account.now());
+
+    const granted = new Set(actionsOf(cliPolicy({ fix: false, record: true })));
+    const used = Object.keys(account.callCounts()).filter((action) => !NEEDS_NO_PERMISSION.has(action));
+    expect(used).toContain('iam:GetRolePolicy');
     expect(used.filter((action) => !granted.has(action))).toEqual([]);
   });
 
