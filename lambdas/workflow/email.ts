@@ -21,7 +21,16 @@ export interface Email {
 const SUBJECT_LIMIT = 99;
 const MESSAGE_BUDGET = 240 * 1024;
 
-export function renderRunEmail(report: Report, changes: RunChanges, partition: string): Email {
+/**
+ * `backOnline`: which resolved instances SSM now lists as Online (absent when it could not be
+ * read), so "fixed" is told apart from "stopped or terminated".
+ */
+export function renderRunEmail(
+  report: Report,
+  changes: RunChanges,
+  partition: string,
+  backOnline?: ReadonlySet<string>,
+): Email {
   const n = report.findings.length;
   const where = `${report.accountId}/${report.region}`;
   const news = [
@@ -49,7 +58,7 @@ export function renderRunEmail(report: Report, changes: RunChanges, partition: s
   if (changes.resolved.length) {
     body.push(['RESOLVED SINCE THE LAST RUN']);
     const shown = body.pushEach(changes.resolved, (e) => [
-      `- ${e.instanceId}${e.name ? ` (${e.name})` : ''}: was ${e.rootCause}`,
+      `- ${e.instanceId}${e.name ? ` (${e.name})` : ''}: ${resolution(e.instanceId, backOnline)} (was ${e.rootCause})`,
     ]);
     body.leftOut(changes.resolved.length - shown, 'more resolved instances');
     body.push(['']);
@@ -106,6 +115,13 @@ class BudgetedLines {
   leftOut(count: number, what: string): void {
     if (count > 0) this.lines.push(`…and ${count} ${what}, left out to fit one email.`);
   }
+}
+
+function resolution(instanceId: string, backOnline: ReadonlySet<string> | undefined): string {
+  if (!backOnline) return 'no longer unmanaged';
+  return backOnline.has(instanceId)
+    ? 'back online in Systems Manager'
+    : 'no longer a running unmanaged instance (stopped, terminated, tagged ignore, or relaunched)';
 }
 
 function section(f: Finding, isNew: boolean, partition: string, region: string): string[] {

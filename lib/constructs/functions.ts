@@ -105,7 +105,10 @@ export class StageFunctions extends Construct {
     );
 
     this.functions.verify.addStatements(verificationStatement());
+    // The report tells "back online" apart from "stopped or terminated" for resolved instances.
+    this.functions.report.addStatements(verificationStatement());
     this.functions.verify.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
+    this.functions.report.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
 
     for (const fn of [this.functions.report, this.functions['notify-failure']]) {
       props.topic.grantPublish(fn.role);

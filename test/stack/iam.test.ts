@@ -144,23 +144,24 @@ describe('read-only stages', () => {
     expect(awsActions(statementsOf('verify'))).toEqual(['ssm:DescribeInstanceInformation']);
   });
 
-  it.each(['report', 'notify-failure'] as const)(
-    '%s may only publish to the topic (and use its key)',
-    (handler) => {
-      const topicId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
-      const keyId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
-      const statements = statementsOf(handler).filter(
-        (s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)),
-      );
-      expect(statements).toEqual([
-        expect.objectContaining({ Action: ['sns:Publish'], Resource: [topicId] }),
-        expect.objectContaining({
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          Resource: [`${keyId}.Arn`],
-        }),
-      ]);
-    },
-  );
+  it.each([
+    ['report', ['ssm:DescribeInstanceInformation']],
+    ['notify-failure', []],
+  ] as const)('%s may only publish to the topic (and use its key), and read %j', (handler, reads) => {
+    const topicId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
+    const keyId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
+    const statements = statementsOf(handler).filter(
+      (s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)),
+    );
+    expect(statements).toEqual([
+      ...(reads.length ? [expect.objectContaining({ Action: [...reads], Resource: ['*'] })] : []),
+      expect.objectContaining({ Action: ['sns:Publish'], Resource: [topicId] }),
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: [`${keyId}.Arn`],
+      }),
+    ]);
+  });
 });
 
 describe('every function role', () => {

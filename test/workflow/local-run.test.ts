@@ -61,6 +61,9 @@ describe('the workflow on the sample fleet', () => {
       const email = second.account.published.at(-1);
       expect(email?.Subject).toMatch(/resolved/);
       expect(email?.Message).toContain('RESOLVED SINCE THE LAST RUN');
+      expect(email?.Message).toMatch(
+        /\(legacy-app-1\): back online in Systems Manager \(was ROLE_MISSING_SSM_PERMISSIONS\)/,
+      );
     });
   });
 

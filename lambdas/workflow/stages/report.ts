@@ -5,9 +5,10 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { buildReport } from '../../engine/report.ts';
 import type { ReportInput, ReportOutput } from '../../handlers/contract.ts';
+import { readOnline } from '../../pipeline/verify.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
-import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry } from '../ledger.ts';
+import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunChanges } from '../ledger.ts';
 import { runMetrics } from '../metrics.ts';
 import type { FindingItem, RunMeta } from '../run-data.ts';
 
@@ -29,7 +30,7 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
   const changes = changesSince(previous, report.findings, report.errors);
   const notify = Boolean(deps.topicArn) && (meta.settings.notifyOn === 'every-run' || hasChanges(changes));
   if (notify) {
-    const email = renderRunEmail(report, changes, meta.identity.partition);
+    const email = renderRunEmail(report, changes, meta.identity.partition, await backOnline(deps, changes));
     await deps.clients.sns.send(
       new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }),
     );
@@ -63,4 +64,14 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
   });
   await store.releaseLock(input.runId);
   return { findings: report.findings.length, notified: notify };
+}
+
+/** Which resolved instances are Online now; `undefined` when SSM cannot say (the email words it neutrally). */
+async function backOnline(deps: StageDeps, changes: RunChanges): Promise<Set<string> | undefined> {
+  if (!changes.resolved.length) return new Set();
+  const read = await readOnline(
+    deps.clients.ssm,
+    changes.resolved.map((entry) => entry.instanceId),
+  );
+  return read.ok ? read.value : undefined;
 }
