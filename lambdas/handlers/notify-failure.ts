@@ -1,6 +1,8 @@
-/** Workflow task `Notify failure`: a thin entry point; the work is `notifyFailure` in stages.ts. */
+/** Workflow task `Notify failure`: the failure email and the lock (lambdas/workflow/stages/notify-failure.ts). */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { notifyFailure } from '../workflow/stages/notify-failure.ts';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract.ts';
-import { notifyFailure } from './stages.ts';
+import { accountIdFromEnv, stageDeps } from './wiring.ts';
 
-export const handler = async (event: NotifyFailureInput): Promise<NotifyFailureOutput> =>
-  notifyFailure(event);
+export const handler = (event: NotifyFailureInput): Promise<NotifyFailureOutput> =>
+  notifyFailure(stageDeps({ sns: SNSClient }), event, accountIdFromEnv());

@@ -1,5 +1,9 @@
-/** Workflow task `Plan and apply fixes`: a thin entry point; the work is `remediate` in stages.ts. */
+/** Workflow task `Plan and apply fixes` (lambdas/workflow/stages/remediate.ts). */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { remediateRun } from '../workflow/stages/remediate.ts';
 import type { RemediateInput, RemediateOutput } from './contract.ts';
-import { remediate } from './stages.ts';
+import { stageDeps } from './wiring.ts';
 
-export const handler = async (event: RemediateInput): Promise<RemediateOutput> => remediate(event);
+export const handler = (event: RemediateInput): Promise<RemediateOutput> =>
+  remediateRun(stageDeps({ ec2: EC2Client, iam: IAMClient }), event);

@@ -1,5 +1,8 @@
-/** Workflow task `Verify`: a thin entry point; the work is `verify` in stages.ts. */
+/** Workflow task `Verify`: one read of SSM for the fixed instances (lambdas/workflow/stages/verify.ts). */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { verifyRun } from '../workflow/stages/verify.ts';
 import type { VerifyInput, VerifyOutput } from './contract.ts';
-import { verify } from './stages.ts';
+import { stageDeps } from './wiring.ts';
 
-export const handler = async (event: VerifyInput): Promise<VerifyOutput> => verify(event);
+export const handler = (event: VerifyInput): Promise<VerifyOutput> =>
+  verifyRun(stageDeps({ ssm: SSMClient }), event);

@@ -1,36 +1,16 @@
 /**
- * Lambda wiring for the workflow stages: clients, table, logger and metrics are built once per
- * container from the environment (fail fast on a missing variable), then every handler is one
- * call into lambdas/workflow/stages.
+ * Lambda wiring for the workflow stages: the table, logger, metrics and the SDK clients a stage
+ * needs are built once per container from the environment (fail fast on a missing variable). Each
+ * handler names its own client classes, so its bundle carries only those SDKs.
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createClients } from '../aws/clients.ts';
+import { buildClients, type ClientClasses } from '../aws/client-factory.ts';
 import { DEFAULT_BATCH_SIZE, type StageDeps } from '../workflow/deps.ts';
 import type { RunMetrics } from '../workflow/metrics.ts';
-import { diagnoseBatch as diagnoseBatchStage } from '../workflow/stages/diagnose-batch.ts';
-import { notifyFailure as notifyFailureStage } from '../workflow/stages/notify-failure.ts';
-import { remediateRun } from '../workflow/stages/remediate.ts';
-import { reportRun } from '../workflow/stages/report.ts';
-import { startRun as startRunStage } from '../workflow/stages/start-run.ts';
-import { verifyRun } from '../workflow/stages/verify.ts';
 import { RunStore } from '../workflow/store.ts';
-import type {
-  DiagnoseBatchInput,
-  DiagnoseBatchOutput,
-  NotifyFailureInput,
-  NotifyFailureOutput,
-  RemediateInput,
-  RemediateOutput,
-  ReportInput,
-  ReportOutput,
-  StartRunInput,
-  StartRunOutput,
-  VerifyInput,
-  VerifyOutput,
-} from './contract.ts';
 
 const logger = new Logger({ serviceName: 'ssm-doctor' });
 
@@ -56,12 +36,14 @@ function publishMetrics(values: RunMetrics): void {
 }
 
 let deps: StageDeps | undefined;
-function stageDeps(): StageDeps {
+
+/** The stage dependencies of this container, with the given SDK client classes. */
+export function stageDeps(clients: ClientClasses): StageDeps {
   if (deps) return deps;
   const region = required('AWS_REGION');
   const clock = () => new Date();
   deps = {
-    clients: createClients({ region }),
+    clients: buildClients({ region }, clients),
     store: new RunStore(new DynamoDBClient({ region, retryMode: 'adaptive' }), required('TABLE_NAME'), clock),
     clock,
     settingsPrefix: required('SETTINGS_PREFIX'),
@@ -76,12 +58,4 @@ function stageDeps(): StageDeps {
   return deps;
 }
 
-export const startRun = (event: StartRunInput): Promise<StartRunOutput> => startRunStage(stageDeps(), event);
-export const diagnoseBatch = (event: DiagnoseBatchInput): Promise<DiagnoseBatchOutput> =>
-  diagnoseBatchStage(stageDeps(), event);
-export const remediate = (event: RemediateInput): Promise<RemediateOutput> =>
-  remediateRun(stageDeps(), event);
-export const verify = (event: VerifyInput): Promise<VerifyOutput> => verifyRun(stageDeps(), event);
-export const report = (event: ReportInput): Promise<ReportOutput> => reportRun(stageDeps(), event);
-export const notifyFailure = (event: NotifyFailureInput): Promise<NotifyFailureOutput> =>
-  notifyFailureStage(stageDeps(), event, process.env.ACCOUNT_ID ?? 'unknown');
+export const accountIdFromEnv = () => process.env.ACCOUNT_ID ?? 'unknown';

@@ -1,0 +1,89 @@
+/**
+ * Builds the clients lazily from the classes it is given. Type-only imports here: a module that
+ * names no client class pulls no SDK into a bundle.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { SimulatedAccount } from '../sim/account.ts';
+
+export interface AwsClients {
+  region: string;
+  ec2: EC2Client;
+  ssm: SSMClient;
+  iam: IAMClient;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+  sts: STSClient;
+}
+
+export type ClientName = Exclude<keyof AwsClients, 'region'>;
+type ClientConfig = {
+  region: string;
+  retryMode: 'adaptive';
+  maxAttempts: number;
+  profile?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+};
+export type ClientClasses = { [K in ClientName]?: new (config: ClientConfig) => AwsClients[K] };
+
+export interface ClientOptions {
+  region: string;
+  /** A named profile from ~/.aws (CLI `--profile`); otherwise the default credential chain. */
+  profile?: string;
+  /** Serve every call from this simulated account instead of AWS. */
+  simulated?: SimulatedAccount;
+  maxAttempts?: number;
+}
+
+const SIMULATED_CREDENTIALS = { accessKeyId: 'AKIASIMULATED0000000', secretAccessKey: 'simulated' };
+
+export function buildClients(options: ClientOptions, classes: ClientClasses): AwsClients {
+  const config: ClientConfig = {
+    region: options.region,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 5,
+    ...(options.simulated
+      ? { credentials: SIMULATED_CREDENTIALS }
+      : options.profile
+        ? { profile: options.profile }
+        : {}),
+  };
+  const made: Partial<AwsClients> = {};
+  const client = <K extends ClientName>(name: K): AwsClients[K] => {
+    const existing = made[name] as AwsClients[K] | undefined;
+    if (existing) return existing;
+    const Class = classes[name];
+    if (!Class)
+      throw new Error(`No ${name} client was wired for this function: add it where its clients are chosen.`);
+    // IAM is global: the SDK's endpoint rules route it to the partition's IAM endpoint from any region.
+    const created = new Class(config) as AwsClients[K];
+    options.simulated?.attach(created);
+    made[name] = created;
+    return created;
+  };
+  return {
+    region: options.region,
+    get ec2() {
+      return client('ec2');
+    },
+    get ssm() {
+      return client('ssm');
+    },
+    get iam() {
+      return client('iam');
+    },
+    get cloudwatch() {
+      return client('cloudwatch');
+    },
+    get sns() {
+      return client('sns');
+    },
+    get sts() {
+      return client('sts');
+    },
+  };
+}
