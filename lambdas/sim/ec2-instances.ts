@@ -157,13 +157,25 @@ const IMAGE_FILTERS: FilterSpec<WorldImage> = {
 };
 
 /**
+ * Deprecated AMIs of other owners appear only when asked for by ImageIds or with
+ * IncludeDeprecated; their owner always sees them (AMI deprecation, EC2 User Guide).
+ */
+function hiddenAsDeprecated(input: DescribeImagesRequest, ctx: SimContext, image: WorldImage): boolean {
+  if (input.IncludeDeprecated || input.ImageIds?.length || image.OwnerId === ctx.accountId) return false;
+  const since = image.DeprecationTime ? Date.parse(image.DeprecationTime) : Number.NaN;
+  return !Number.isNaN(since) && since <= ctx.now().getTime();
+}
+
+/**
  * An id the world does not list is left out of the answer instead of failing: a world lists the
  * images visible to the account, and EC2 answers an image that was deregistered or is no longer
  * shared with an empty list. (For ids that never existed EC2 may say InvalidAMIID.NotFound;
  * adapters must treat both answers as "not visible".)
  */
 function describeImages(input: DescribeImagesRequest, ctx: SimContext) {
-  let images = selectByIds('image', ctx.world.ec2.Images, input.ImageIds, (i) => i.ImageId, 'omit');
+  let images = selectByIds('image', ctx.world.ec2.Images, input.ImageIds, (i) => i.ImageId, 'omit').filter(
+    (image) => !hiddenAsDeprecated(input, ctx, image),
+  );
   if (input.Owners?.length) {
     const owners = new Set(input.Owners.map((o) => (o === 'self' ? ctx.accountId : o)));
     images = images.filter((i) => owners.has(i.OwnerId ?? '') || owners.has(i.ImageOwnerAlias ?? ''));

@@ -79,7 +79,8 @@ export const ec2Section = z.strictObject({
     awsObject<WorldNatGateway>({
       NatGatewayId: id('nat-', 'a NAT gateway id'),
       VpcId: id('vpc-', 'a VPC id'),
-      SubnetId: id('subnet-', 'a subnet id'),
+      // A regional NAT gateway (AvailabilityMode regional) lives in no subnet; it names a RouteTableId.
+      SubnetId: id('subnet-', 'a subnet id').optional(),
       State: z.enum(['pending', 'failed', 'available', 'deleting', 'deleted']),
     }),
   ),

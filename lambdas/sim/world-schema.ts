@@ -128,18 +128,25 @@ export const worldSchema = z
     simulation: simulation.prefault({}),
   })
   .superRefine((world, ctx) => {
-    // Customer-managed policies attached to a role must exist: the simulator needs their documents.
+    // Customer-managed policies attached to a role (or bounding it) must exist: the simulator
+    // needs their documents, and a boundary it cannot read would silently bound nothing.
     const known = new Set(world.iam.Policies.map((p) => p.Arn));
+    const requireKnown = (arn: string, path: (string | number)[]) => {
+      if (/:iam::aws:policy\//.test(arn) || known.has(arn)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: 'expected an AWS-managed policy or one listed in iam.Policies',
+        input: arn,
+      });
+    };
     world.iam.Roles.forEach((role, r) => {
       role.AttachedPolicies?.forEach((attached, p) => {
-        if (/:iam::aws:policy\//.test(attached.PolicyArn) || known.has(attached.PolicyArn)) return;
-        ctx.addIssue({
-          code: 'custom',
-          path: ['iam', 'Roles', r, 'AttachedPolicies', p, 'PolicyArn'],
-          message: 'expected an AWS-managed policy or one listed in iam.Policies',
-          input: attached.PolicyArn,
-        });
+        requireKnown(attached.PolicyArn, ['iam', 'Roles', r, 'AttachedPolicies', p, 'PolicyArn']);
       });
+      const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
+      if (boundary)
+        requireKnown(boundary, ['iam', 'Roles', r, 'PermissionsBoundary', 'PermissionsBoundaryArn']);
     });
   });
 

@@ -68,7 +68,7 @@ export type WorldImage = With<Image, { ImageId: string }>;
 export type WorldSubnet = With<Subnet, { SubnetId: string; VpcId: string }>;
 export type WorldRouteTable = With<RouteTable, { RouteTableId: string; VpcId: string }>;
 export type WorldInternetGateway = With<InternetGateway, { InternetGatewayId: string }>;
-export type WorldNatGateway = With<NatGateway, { NatGatewayId: string; VpcId: string; SubnetId: string }>;
+export type WorldNatGateway = With<NatGateway, { NatGatewayId: string; VpcId: string }>;
 export type WorldVpcEndpoint = With<
   VpcEndpoint,
   { VpcEndpointId: string; VpcId: string; ServiceName: string; State: string }

@@ -263,6 +263,35 @@ describe('instance details', () => {
     );
   });
 
+  test('DescribeImages hides deprecated AMIs of other owners unless asked for by id or IncludeDeprecated', async () => {
+    const deprecated = (ImageId: string, OwnerId: string, DeprecationTime: string) => ({
+      ImageId,
+      OwnerId,
+      Name: ImageId,
+      DeprecationTime,
+    });
+    const { ec2 } = simulate(
+      world({
+        now: '2026-11-26T06:00:00Z',
+        ec2: {
+          Images: [
+            deprecated('ami-old', '137112412989', '2025-01-01T00:00:00.000Z'),
+            deprecated('ami-mine', ACCOUNT, '2025-01-01T00:00:00.000Z'),
+            deprecated('ami-later', '137112412989', '2027-01-01T00:00:00.000Z'),
+          ],
+        },
+      }),
+    );
+    const all = ['ami-old', 'ami-mine', 'ami-later'];
+    const byFilter = (more: { IncludeDeprecated?: boolean } = {}) =>
+      ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: all }], ...more }));
+
+    expect((await byFilter()).Images?.map((i) => i.ImageId)).toEqual(['ami-mine', 'ami-later']);
+    expect((await byFilter({ IncludeDeprecated: true })).Images?.map((i) => i.ImageId)).toEqual(all);
+    const byId = await ec2.send(new DescribeImagesCommand({ ImageIds: all }));
+    expect(byId.Images?.map((i) => i.ImageId)).toEqual(all);
+  });
+
   test('GetConsoleOutput answers base64 as AWS does, and nothing when there is none', async () => {
     const { ec2 } = simulate(fleet);
     const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: 'i-web1' }));
@@ -357,6 +386,22 @@ describe('network reads', () => {
     expect(
       (await rejection(ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: ['nat-9'] })))).name,
     ).toBe('NatGatewayNotFound');
+  });
+
+  test('a regional NAT gateway, which lives in no subnet, is a valid world object and is served', async () => {
+    const regional = {
+      NatGatewayId: 'nat-regional',
+      VpcId: 'vpc-a',
+      State: 'available',
+      ConnectivityType: 'public',
+      AvailabilityMode: 'regional',
+      RouteTableId: 'rtb-nat',
+    };
+    const { ec2 } = simulate(world({ ec2: { NatGateways: [regional] } }));
+    const out = await ec2.send(
+      new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: ['vpc-a'] }] }),
+    );
+    expect(out.NatGateways).toEqual([regional]);
   });
 
   test('internet gateways, endpoints, interfaces, groups, ACLs and DHCP options', async () => {

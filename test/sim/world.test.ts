@@ -142,6 +142,20 @@ describe('parseWorld', () => {
     const listed = { Arn: arn, PolicyName: 'Missing', Document: trustEc2 };
     expect(() => parseWorld({ ...header, iam: { Roles: [role], Policies: [listed] } })).not.toThrow();
   });
+
+  test('a customer-managed permissions boundary must be listed in iam.Policies too', () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/Boundary`;
+    const role = {
+      RoleName: 'r',
+      AssumeRolePolicyDocument: trustEc2,
+      PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: arn },
+    };
+    expect(problem({ ...header, iam: { Roles: [role] } }).message).toBe(
+      `world.json: iam.Roles[0].PermissionsBoundary.PermissionsBoundaryArn: expected an AWS-managed policy or one listed in iam.Policies, got "${arn}"`,
+    );
+    const listed = { Arn: arn, PolicyName: 'Boundary', Document: trustEc2 };
+    expect(() => parseWorld({ ...header, iam: { Roles: [role], Policies: [listed] } })).not.toThrow();
+  });
 });
 
 describe('loadWorld', () => {

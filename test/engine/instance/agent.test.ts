@@ -198,6 +198,8 @@ describe('agent.console', () => {
     ['emergency-mode', '[DEPEND] Dependency failed for /data.'],
     ['disk-full', 'amazon-ssm-agent[1234]: write /var/lib/amazon/ssm/state: No space left on device'],
     ['agent-failed', '[FAILED] Failed to start amazon-ssm-agent.service - amazon-ssm-agent.'],
+    ['agent-failed', 'amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE'],
+    ['filesystem-error', '[  812.1] blk_update_request: I/O error, dev nvme1n1, sector 2048 op 0x0:(READ)'],
     [
       'cloud-init-error',
       '2026-11-26 05:01:02,345 - util.py[WARNING]: Failed running /var/lib/cloud/instance/scripts/part-001 [1]',
@@ -242,6 +244,10 @@ describe('console signatures stay quiet on healthy lines', () => {
     'Cloud-init v. 22.2.2 finished at Tue, 26 Nov 2026 05:01:02 +0000. Datasource DataSourceEc2Local.  Up 20.51 seconds',
     '[  OK  ] Started amazon-ssm-agent.service - amazon-ssm-agent.',
     'cloud-init[1234]: Cloud-init v. 22.2.2 running modules:final, 0 errors',
+    // The empty emulated floppy drive of Xen-based instances, probed at boot.
+    '[    2.345678] blk_update_request: I/O error, dev fd0, sector 0',
+    // A clean exit, e.g. while the agent updates itself: systemd restarts it.
+    'amazon-ssm-agent.service: Main process exited, code=exited, status=0/SUCCESS',
   ])('%s', (line) => {
     expect(run('agent.console', buildFacts({ consoleOutput: readOk(line) })).status).toBe('pass');
   });

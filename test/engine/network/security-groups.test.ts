@@ -166,6 +166,17 @@ describe('network.security-group-egress — endpoint path', () => {
 
     expect(run(securityGroupEgressCheck, w).status).toBe('unknown');
   });
+
+  it('passes on an all-traffic rule to 0.0.0.0/0 even when the endpoint interfaces could not be read', () => {
+    const w = endpointWorld();
+    instanceGroup(w).IpPermissionsEgress = [allowAll()];
+    w.failures.endpointInterfaces = denied('DescribeNetworkInterfaces');
+
+    const result = run(securityGroupEgressCheck, w);
+
+    expect(result.status).toBe('pass');
+    expect(result.summary).toContain('Security group sg-inst (all traffic to 0.0.0.0/0) allows TCP 443 out');
+  });
 });
 
 describe('network.endpoint-security-group-ingress', () => {

@@ -35,7 +35,8 @@ export const CONSOLE_SIGNATURES: readonly ConsoleSignature[] = [
   },
   {
     id: 'filesystem-error',
-    pattern: /EXT4-fs error|XFS \(.*\): (Corruption|Internal error)|I\/O error, dev /i,
+    // Not the empty emulated floppy (fd0) or CD-ROM (sr0) drive that Xen-based instances often report at boot.
+    pattern: /EXT4-fs error|XFS \(.*\): (Corruption|Internal error)|I\/O error, dev (?!fd\d|sr\d)/i,
     meaning: 'the file system or disk reports errors',
     nextStep:
       'Check the volume: run fsck/xfs_repair from a rescue instance, or restore the volume from a snapshot.',
@@ -48,7 +49,9 @@ export const CONSOLE_SIGNATURES: readonly ConsoleSignature[] = [
   },
   {
     id: 'agent-failed',
-    pattern: /Failed to start amazon-ssm-agent|amazon-ssm-agent(\.service)?:? .*(fail|error|exited)/i,
+    // A clean exit (status=0/SUCCESS, e.g. while the agent updates itself) is not a failure.
+    pattern:
+      /Failed to start amazon-ssm-agent|amazon-ssm-agent(\.service)?:? (?!.*status=0\/SUCCESS).*(fail|error|exited)/i,
     meaning: 'the SSM Agent service failed to start',
     nextStep:
       'On the instance: sudo systemctl status amazon-ssm-agent and read /var/log/amazon/ssm/errors.log.',

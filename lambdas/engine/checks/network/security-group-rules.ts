@@ -33,7 +33,9 @@ export function judgeRules(
   const allowedBy: string[] = [];
   const mayAllow: string[] = [];
   const covered = new Set<string>();
-  let groupMatched = false;
+  // A rule naming one of the peer's groups, or 0.0.0.0/0, covers every address of the peer,
+  // including addresses the picture does not know.
+  let everyAddress = false;
   const preposition = direction === 'egress' ? 'to' : 'from';
   for (const group of groups) {
     const permissions = (direction === 'egress' ? group.IpPermissionsEgress : group.IpPermissions) ?? [];
@@ -52,6 +54,11 @@ export function judgeRules(
           else if (!isNonPublicCidr(CidrIp)) mayAllow.push(label(CidrIp));
           continue;
         }
+        if (isWholeInternet(CidrIp)) {
+          allowedBy.push(label(CidrIp));
+          everyAddress = true;
+          continue;
+        }
         const inside = peer.addresses.filter((address) => cidrContains(CidrIp, address));
         if (inside.length > 0) allowedBy.push(label(CidrIp));
         for (const address of inside) covered.add(address);
@@ -60,7 +67,7 @@ export function judgeRules(
         for (const pair of permission.UserIdGroupPairs ?? []) {
           if (!pair.GroupId || !peer.groupIds.includes(pair.GroupId)) continue;
           allowedBy.push(label(`security group ${pair.GroupId}`));
-          groupMatched = true;
+          everyAddress = true;
         }
       }
     }
@@ -69,10 +76,9 @@ export function judgeRules(
     const status = allowedBy.length > 0 ? 'allow' : mayAllow.length > 0 ? 'uncertain' : 'deny';
     return { status, allowedBy, mayAllow, uncovered: [] };
   }
-  // A rule naming one of the peer's groups covers every address of the peer.
-  const uncovered = groupMatched ? [] : peer.addresses.filter((address) => !covered.has(address));
+  const uncovered = everyAddress ? [] : peer.addresses.filter((address) => !covered.has(address));
   const status =
-    groupMatched || (covered.size > 0 && uncovered.length === 0)
+    everyAddress || (covered.size > 0 && uncovered.length === 0)
       ? 'allow'
       : covered.size > 0
         ? 'partial'
