@@ -60,7 +60,11 @@ export async function collectFacts(
     collectNetworkPictures(clients.ec2, run.region, candidates),
     readStatuses(clients.ec2, ids),
     readImages(clients.ec2, unique(candidates.map((c) => c.instance.ImageId))),
-    iam.profiles(unique(candidates.map((c) => c.instance.IamInstanceProfile?.Arn))),
+    iam.profiles(unique(candidates.map((c) => c.instance.IamInstanceProfile?.Arn)), (profileArn) => {
+      const user = candidates.find((c) => c.instance.IamInstanceProfile?.Arn === profileArn)?.instance
+        .InstanceId;
+      return user ? `arn:${run.partition}:ec2:${run.region}:${run.accountId}:instance/${user}` : undefined;
+    }),
     dhmc ?? readDhmc(clients.ssm, iam, DHMC_ROLE_REQUIREMENT),
     imdsIds.length
       ? readMetadataNoToken(clients.cloudwatch, imdsIds, run.now, run.settings.imdsV1LookbackDays)

@@ -15,6 +15,10 @@ import {
 import type { PolicyDocument, ProfilePicture, RolePicture, SimulatedDecisions } from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, isNotFound, toProblem } from './errors.ts';
+
+/** The action that registers an instance; it is authorised against the instance ARN. */
+const REGISTER_ACTION = 'ssm:UpdateInstanceInformation';
+
 import { drain } from './paging.ts';
 
 export interface RoleRequirement {
@@ -46,20 +50,28 @@ export class IamReader {
     private readonly requirement: RoleRequirement,
   ) {}
 
-  async profiles(arns: readonly string[]): Promise<Map<string, Readout<ProfilePicture>>> {
+  /**
+   * `instanceArnOf` names one instance that uses each profile: registration is authorised
+   * against the instance, so a role that scopes `ssm:UpdateInstanceInformation` to instances is
+   * asked about an instance, not about `*`.
+   */
+  async profiles(
+    arns: readonly string[],
+    instanceArnOf: (profileArn: string) => string | undefined = () => undefined,
+  ): Promise<Map<string, Readout<ProfilePicture>>> {
     const unique = [...new Set(arns)];
-    const pictures = await Promise.all(unique.map((arn) => this.profile(arn)));
+    const pictures = await Promise.all(unique.map((arn) => this.profile(arn, instanceArnOf(arn))));
     return new Map(unique.map((arn, i) => [arn, pictures[i] as Readout<ProfilePicture>]));
   }
 
-  private async profile(arn: string): Promise<Readout<ProfilePicture>> {
+  private async profile(arn: string, instanceArn: string | undefined): Promise<Readout<ProfilePicture>> {
     const name = profileNameOf(arn);
     try {
       const { InstanceProfile } = await this.iam.send(
         new GetInstanceProfileCommand({ InstanceProfileName: name }),
       );
       const role = InstanceProfile?.Roles?.[0];
-      return readOk({ arn, name, exists: true, role: role ? await this.roleFrom(role) : null });
+      return readOk({ arn, name, exists: true, role: role ? await this.roleFrom(role, instanceArn) : null });
     } catch (error) {
       if (isNotFound(error)) return readOk({ arn, name, exists: false, role: null });
       return readFailed(toProblem('GetInstanceProfile', error));
@@ -78,17 +90,21 @@ export class IamReader {
     }
   }
 
-  private roleFrom(role: Role): Promise<Readout<RolePicture>> {
+  private roleFrom(role: Role, instanceArn: string | undefined): Promise<Readout<RolePicture>> {
     const key = role.RoleName ?? role.Arn ?? '';
     let picture = this.roles.get(key);
     if (!picture) {
-      picture = this.picture(role, this.requirement);
+      picture = this.picture(role, this.requirement, instanceArn);
       this.roles.set(key, picture);
     }
     return picture;
   }
 
-  private async picture(role: Role, requirement: RoleRequirement): Promise<Readout<RolePicture>> {
+  private async picture(
+    role: Role,
+    requirement: RoleRequirement,
+    instanceArn?: string,
+  ): Promise<Readout<RolePicture>> {
     const name = role.RoleName ?? '';
     const attached = await attempt('ListAttachedRolePolicies', () =>
       drain(
@@ -110,14 +126,40 @@ export class IamReader {
       trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
       attachedPolicyArns,
     };
-    if (!sufficient) picture.simulated = await this.simulate(picture.arn, requirement.actions);
+    if (!sufficient)
+      picture.simulated = await this.simulateFor(picture.arn, requirement.actions, instanceArn);
     return readOk(picture);
   }
 
-  private simulate(roleArn: string, actions: readonly string[]): Promise<Readout<SimulatedDecisions>> {
+  /**
+   * One simulation against `*` (the channel actions have no resource); only when registration is
+   * then denied and an instance is known, a second one asks again with that instance's ARN.
+   */
+  private async simulateFor(
+    roleArn: string,
+    actions: readonly string[],
+    instanceArn: string | undefined,
+  ): Promise<Readout<SimulatedDecisions>> {
+    const decisions = await this.simulate(roleArn, actions);
+    if (!decisions.ok || !instanceArn || decisions.value[REGISTER_ACTION] !== 'implicitDeny')
+      return decisions;
+    const onInstance = await this.simulate(roleArn, [REGISTER_ACTION], [instanceArn]);
+    if (!onInstance.ok) return decisions;
+    return readOk({ ...decisions.value, ...onInstance.value });
+  }
+
+  private simulate(
+    roleArn: string,
+    actions: readonly string[],
+    resourceArns?: string[],
+  ): Promise<Readout<SimulatedDecisions>> {
     return attempt('SimulatePrincipalPolicy', async () => {
       const { EvaluationResults = [] } = await this.iam.send(
-        new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: [...actions] }),
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: roleArn,
+          ActionNames: [...actions],
+          ...(resourceArns ? { ResourceArns: resourceArns } : {}),
+        }),
       );
       const decisions: SimulatedDecisions = {};
       for (const result of EvaluationResults) {

@@ -34,7 +34,11 @@ export async function collectNetworkPictures(
   candidates: readonly Candidate[],
 ): Promise<Map<string, NetworkPicture>> {
   const vpcIds = unique(candidates.map((c) => c.instance.VpcId));
-  const serviceNames = SSM_SERVICES.map((service) => `com.amazonaws.${region}.${service}`);
+  // China regions name some endpoint services `cn.com.amazonaws.<region>.<service>`: ask for both.
+  const serviceNames = SSM_SERVICES.flatMap((service) => [
+    `com.amazonaws.${region}.${service}`,
+    ...(region.startsWith('cn-') ? [`cn.com.amazonaws.${region}.${service}`] : []),
+  ]);
   const client = { client: ec2, pageSize: PAGE };
 
   const [vpcs, subnets, routeTables, internetGateways, natGateways, endpoints, networkAcls] =

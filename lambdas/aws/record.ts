@@ -174,7 +174,13 @@ async function recordIam(clients: AwsClients, profileArns: string[], dhmcSetting
   );
   // Every attached policy's document, AWS-managed ones too: the world then needs nothing from
   // outside to evaluate the roles (the simulator only knows a few AWS-managed documents itself).
-  const policyArns = unique(roles.flatMap((r) => r.AttachedPolicies.map((p) => p.PolicyArn)));
+  // Permission boundaries too: the simulator weighs them, so the world must carry their documents.
+  const policyArns = unique(
+    roles.flatMap((r) => [
+      ...r.AttachedPolicies.map((p) => p.PolicyArn),
+      r.PermissionsBoundary?.PermissionsBoundaryArn,
+    ]),
+  );
   const policies = (await Promise.all(policyArns.map((arn) => recordPolicy(clients, arn)))).filter(
     (p) => p !== undefined,
   );
