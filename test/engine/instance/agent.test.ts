@@ -71,7 +71,12 @@ describe('agentShipping', () => {
     ],
     [
       'Red Hat Enterprise Linux',
-      { Name: 'golden-web-2024-11', OwnerId: '111122223333', PlatformDetails: 'Red Hat Enterprise Linux' },
+      {
+        Name: 'RHEL-9.4.0-marketplace-copy',
+        OwnerId: '679593333241',
+        Public: true,
+        PlatformDetails: 'Red Hat Enterprise Linux',
+      },
     ],
     ['CentOS / Fedora', { Name: 'CentOS Stream 9 x86_64 20241111', OwnerId: '125523088429' }],
     ['Rocky Linux', { Name: 'Rocky-9-EC2-Base-9.4-20240523.0.x86_64', OwnerId: '792107900819' }],
@@ -80,6 +85,16 @@ describe('agentShipping', () => {
     ['Oracle Linux', { Name: 'OL9.4-x86_64-HVM-2024-06-13', OwnerId: '131827586825' }],
   ])('%s does not ship the agent', (family, fields) => {
     expect(agentShipping(image(fields))).toMatchObject({ shipping: 'does-not-ship', family });
+  });
+
+  it('does not blame a private AMI built on a family without the agent: it may be baked in', () => {
+    const golden = image({
+      Name: 'rocky-9-golden-2024-11',
+      OwnerId: '111122223333',
+      Public: false,
+      PlatformDetails: 'Red Hat Enterprise Linux',
+    });
+    expect(agentShipping(golden)).toMatchObject({ shipping: 'unknown', family: 'a private (custom) AMI' });
   });
 
   it('does not guess about a custom AMI', () => {

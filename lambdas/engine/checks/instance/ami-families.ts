@@ -86,6 +86,15 @@ function view(image: Image): ImageView {
 /** Does this AMI's family ship the agent? Pure: reads only the image record. */
 export function agentShipping(image: Image): AgentShipping {
   const subject = view(image);
+  // A private image is the account's own build: its base says nothing about whether the agent was
+  // baked in, so it is never blamed (the issue: "a private or invisible AMI is unknown").
+  if (image.Public === false && !subject.amazon) {
+    return {
+      shipping: 'unknown',
+      family: 'a private (custom) AMI',
+      ...(subject.windows ? { packaging: 'windows' as const } : {}),
+    };
+  }
   const row = FAMILIES.find(([, , , matches]) => matches(subject));
   if (!row) {
     const family = subject.amazon
