@@ -143,8 +143,10 @@ export class RunStore {
       let keys: Record<string, unknown>[] | undefined = instanceIds
         .slice(i, i + 100)
         .map((id) => ({ pk: ledgerKey(id), sk: 'LEDGER' }));
-      // BatchGet may hand back unprocessed keys under load: ask again until none are left.
-      while (keys?.length) {
+      // BatchGet may hand back unprocessed keys under load: ask again, backing off (with jitter)
+      // as DynamoDB asks, until none are left.
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > 0) await sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
         const answer: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
         );
@@ -189,3 +191,5 @@ export class RunStore {
     );
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
