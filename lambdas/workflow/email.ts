@@ -31,7 +31,11 @@ export function renderRunEmail(
   partition: string,
   backOnline?: ReadonlySet<string>,
 ): Email {
-  const n = report.findings.length;
+  // Fixed and already back online in this run: good news, not an unmanaged instance.
+  const isBack = (f: Report['findings'][number]) => f.remediations.some((r) => r.status === 'verified');
+  const back = report.findings.filter(isBack);
+  const unmanaged = report.findings.filter((f) => !isBack(f));
+  const n = unmanaged.length;
   const where = `${report.accountId}/${report.region}`;
   const news = [
     changes.newProblems.length && `${changes.newProblems.length} new`,
@@ -63,10 +67,21 @@ export function renderRunEmail(
     body.leftOut(changes.resolved.length - shown, 'more resolved instances');
     body.push(['']);
   }
+  if (back.length) {
+    body.push(['FIXED THIS RUN, BACK ONLINE']);
+    const shown = body.pushEach(back, (f) => [
+      `- ${f.instanceId}${f.name ? ` (${f.name})` : ''}: ${f.remediations
+        .filter((r) => r.status === 'verified')
+        .map((r) => r.id)
+        .join(', ')} (was ${f.rootCause})`,
+    ]);
+    body.leftOut(back.length - shown, 'more fixed instances');
+    body.push(['']);
+  }
   if (n) body.push(['UNMANAGED INSTANCES', '']);
   const fresh = new Set(changes.newProblems.map((f) => f.instanceId));
   // New problems first: if the message must be cut, what changed is what gets through.
-  const ordered = [...report.findings].sort(
+  const ordered = [...unmanaged].sort(
     (a, b) => Number(fresh.has(b.instanceId)) - Number(fresh.has(a.instanceId)),
   );
   const shown = body.pushEach(ordered, (finding) =>

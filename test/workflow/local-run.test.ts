@@ -2,6 +2,7 @@
  * The synthesized state machine, executed locally: every task runs its real stage code against the
  * simulated account (AWS) and dynalite (DynamoDB).
  */
+import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../lambdas/aws/clients.ts';
@@ -43,7 +44,7 @@ describe('the workflow on the sample fleet', () => {
     });
   });
 
-  it('with remediation on: applies the fixes, waits, verifies, and the next run reports them resolved', async () => {
+  it('with remediation on: applies the fixes, waits, verifies, and announces them once', async () => {
     await withTable(async (dynamo) => {
       const first = await run(dynamo, await sampleFleet(), { settings: { 'remediation-mode': 'on' } });
       expect(first.status).toBe('SUCCEEDED');
@@ -54,12 +55,37 @@ describe('the workflow on the sample fleet', () => {
       expect(first.account.changes.map((c) => c.action).sort()).toEqual(
         ['iam:AttachRolePolicy', 'ec2:ModifyInstanceMetadataOptions'].sort(),
       );
+      const email = first.account.published.at(-1);
+      expect(email?.Subject).toBe(
+        'ssm-doctor: 18 unmanaged instances in 111122223333/eu-west-1 (21 new, 3 fixed)',
+      );
+      expect(email?.Message).toContain('FIXED THIS RUN, BACK ONLINE');
+      expect(email?.Message).toMatch(
+        /\(legacy-app-1\): attach-core-policy \(was ROLE_MISSING_SSM_PERMISSIONS\)/,
+      );
 
-      // The next scheduled run, same account and table: the fixed instances came back.
+      // The next scheduled run, same account and table: nothing new to say.
       const second = await run(dynamo, await sampleFleet(), { account: first.account });
       expect(second.status).toBe('SUCCEEDED');
+      expect(second.output).toMatchObject({ candidates: 18, report: { notified: false } });
+    });
+  });
+
+  it("reports an operator's own fix as resolved and back online on the next run", async () => {
+    await withTable(async (dynamo) => {
+      const first = await run(dynamo, await sampleFleet());
+      const iam = createClients({ region: first.account.region, simulated: first.account }).iam;
+      await iam.send(
+        new AttachRolePolicyCommand({
+          RoleName: 'legacy-app-role',
+          PolicyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+        }),
+      );
+
+      const second = await run(dynamo, await sampleFleet(), { account: first.account });
+
       const email = second.account.published.at(-1);
-      expect(email?.Subject).toMatch(/resolved/);
+      expect(email?.Subject).toMatch(/\(2 resolved\)$/);
       expect(email?.Message).toContain('RESOLVED SINCE THE LAST RUN');
       expect(email?.Message).toMatch(
         /\(legacy-app-1\): back online in Systems Manager \(was ROLE_MISSING_SSM_PERMISSIONS\)/,

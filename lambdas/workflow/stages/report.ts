@@ -47,7 +47,12 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
       ),
     ),
   );
-  await store.putOpenLedgerIds(report.findings.map((f) => f.instanceId));
+  // Fixed and verified back online in this run: announced now, so not "resolved" again next run.
+  await store.putOpenLedgerIds(
+    report.findings
+      .filter((f) => !f.remediations.some((r) => r.status === 'verified'))
+      .map((f) => f.instanceId),
+  );
   await store.putRunItem(input.runId, 'REPORT', {
     summary: report.summary,
     findings: report.findings.length,
