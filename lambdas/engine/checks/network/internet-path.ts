@@ -7,7 +7,7 @@ import type { InstanceFacts } from '../../facts.ts';
 import { replacementTarget } from './fix-commands.ts';
 import { followNatGateway } from './nat-path.ts';
 import { instanceOf, routeTableOf, unreadable } from './picture.ts';
-import { defaultRouteOf } from './routes.ts';
+import { defaultRouteOf, publicDetours } from './routes.ts';
 
 export type InternetCause =
   | 'ROUTE_MISSING'
@@ -25,6 +25,8 @@ export interface InternetPath {
   fix?: string;
   /** Traffic leaves towards the services' public addresses (true even through a target we cannot follow). */
   towardsInternet: boolean;
+  /** More specific routes to public destinations that may take the traffic elsewhere (to verify). */
+  detours?: { destination: string; targetId: string }[];
   /** The subnet of the NAT gateway on the way, whose network ACL the traffic crosses too. */
   natSubnetId?: string;
   evidence: Record<string, unknown>;
@@ -64,6 +66,7 @@ function computeInternetPath(facts: InstanceFacts): InternetPath {
       ? `route table ${tableId} of subnet ${me.subnetId}`
       : `main route table ${tableId} (used by subnet ${me.subnetId})`;
   const route = defaultRouteOf(found.table);
+  const detours = publicDetours(found.table);
   const evidence: Record<string, unknown> = {
     routeTableId: tableId,
     routeTableAssociation: found.association,
@@ -96,7 +99,12 @@ function computeInternetPath(facts: InstanceFacts): InternetPath {
           status: 'ok',
           detail: `internet gateway ${route.targetId} (${where}, public IPv4 ${me.publicIp})`,
           towardsInternet: true,
-          evidence: { ...evidence, publicIp: me.publicIp },
+          ...(detours.length ? { detours } : {}),
+          evidence: {
+            ...evidence,
+            publicIp: me.publicIp,
+            ...(detours.length ? { moreSpecificRoutes: detours } : {}),
+          },
         };
       }
       return none(
@@ -104,8 +112,11 @@ function computeInternetPath(facts: InstanceFacts): InternetPath {
         `${where} sends 0.0.0.0/0 to internet gateway ${route.targetId} but instance ${me.instanceId} has no public IPv4 address`,
         `Give ${me.instanceId} a public IPv4 address (aws ec2 allocate-address, then aws ec2 associate-address --instance-id ${me.instanceId} --allocation-id <eipalloc-id>), or route subnet ${me.subnetId} through a NAT gateway instead`,
       );
-    case 'nat-gateway':
-      return followNatGateway(facts, route.targetId, where, tableId, evidence);
+    case 'nat-gateway': {
+      const viaNat = followNatGateway(facts, route.targetId, where, tableId, evidence);
+      if (viaNat.status !== 'ok' || !detours.length) return viaNat;
+      return { ...viaNat, detours, evidence: { ...viaNat.evidence, moreSpecificRoutes: detours } };
+    }
     case 'elsewhere':
       return {
         status: 'unknown',

@@ -14,8 +14,20 @@ function servicePathCheck(service: SsmService): Check {
       if (!path) return result.unknown(id, `No path was resolved for ${service}.`);
       switch (path.path) {
         case 'endpoint':
-        case 'internet':
           return result.pass(id, path.summary, path.evidence);
+        case 'internet': {
+          const detours = path.internet?.detours ?? [];
+          if (!detours.length) return result.pass(id, path.summary, path.evidence);
+          const routes = detours.map((d) => `${d.destination} → ${d.targetId}`).join(', ');
+          return result.warn(
+            id,
+            `${path.summary} More specific routes to public destinations (${routes}) may take it elsewhere.`,
+            path.evidence,
+            [
+              `Verify that the addresses of ${path.hostname} are not inside ${routes}, or that those targets pass HTTPS to them`,
+            ],
+          );
+        }
         case 'none':
           return result.fail(id, path.cause ?? 'ROUTE_MISSING', path.summary, path.evidence, path.nextSteps);
         case 'unknown': {

@@ -1,8 +1,10 @@
 /**
- * What a route table does with traffic to the internet: only the `0.0.0.0/0` route is followed
- * (IPv4 only; more specific routes towards AWS address ranges are not modelled).
+ * What a route table does with traffic to the internet: the `0.0.0.0/0` route is followed (IPv4
+ * only). A more specific route towards public addresses is not modelled, but it is named
+ * (`publicDetours`), because it may carry the services' traffic somewhere else.
  */
 import type { Route, RouteTable } from '@aws-sdk/client-ec2';
+import { isNonPublicCidr } from './ipv4.ts';
 
 export type DefaultRoute =
   | { kind: 'none' }
@@ -52,4 +54,24 @@ function targetIdOf(route: Route): string {
     route.CoreNetworkArn ??
     'an unnamed target'
   );
+}
+
+/**
+ * Active routes, other than the default and `local`, whose destination may hold public addresses
+ * (a public CIDR, or a prefix list not served by a gateway endpoint) and that lead somewhere else
+ * than the default route does: traffic to the SSM endpoints could take them instead.
+ */
+export function publicDetours(table: RouteTable): { destination: string; targetId: string }[] {
+  const defaultTarget = table.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0');
+  const defaultId = defaultTarget ? targetIdOf(defaultTarget) : undefined;
+  return (table.Routes ?? []).flatMap((route) => {
+    if (route.State === 'blackhole' || route.GatewayId === 'local') return [];
+    const targetId = targetIdOf(route);
+    if (targetId === defaultId) return [];
+    const cidr = route.DestinationCidrBlock;
+    if (cidr) return cidr === '0.0.0.0/0' || isNonPublicCidr(cidr) ? [] : [{ destination: cidr, targetId }];
+    const prefixList = route.DestinationPrefixListId;
+    // S3 and DynamoDB gateway endpoints add prefix-list routes to `vpce-` targets: not the SSM services.
+    return prefixList && !targetId.startsWith('vpce-') ? [{ destination: prefixList, targetId }] : [];
+  });
 }
