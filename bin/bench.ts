@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: scans generated 1,000- and 10,000-instance accounts in this process against the
- * simulated account (never the network) and checks the scale targets. The last line of output is
+ * `npm run bench`: scans generated 1,000- and 10,000-instance accounts, each run in a process of its
+ * own (so one run's memory does not inflate the next one's peak RSS), against the simulated account (never the network) and checks the scale targets. The last line of output is
  * the JSON summary of the 10,000-instance world; the exit code is 1 when a target is missed.
  */
 import { runBenchmark } from '../lambdas/bench/benchmark.ts';

@@ -1,5 +1,5 @@
 /**
- * The `ssm-doctor/world@1` schema (see /shared/world-format.md). It checks what the simulator
+ * The `ssm-doctor/world@1` schema (see examples/worlds/world-format.md). It checks what the simulator
  * relies on (ids and their prefixes, state enums, dates, ARNs, policy documents) and nothing more:
  * AWS objects are loose, so any other key AWS returns is kept and ignored. Section objects are
  * strict, so a typo such as `Instancess` is an error instead of a silently empty world.

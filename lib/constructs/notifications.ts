@@ -3,7 +3,7 @@
  * (rotation on), TLS-only, with an email subscription when the NotificationEmail parameter is set.
  * The report and failure functions publish to it, and so do the CloudWatch alarms.
  */
-import { ArnFormat, CfnCondition, Fn, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnCondition, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -20,9 +20,13 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
+    // The key only protects messages in flight on this topic: it goes with the stack (after the
+    // shortest waiting period KMS allows) instead of lingering, billed, after `cdk destroy`.
     this.key = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the ssm-doctor notification topic',
       enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'ssm-doctor',

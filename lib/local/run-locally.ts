@@ -52,6 +52,56 @@ export interface LocalRun {
   logs: { message: string; fields?: Record<string, unknown> }[];
 }
 
+/** The instance profile the stack creates for `attach-instance-profile`, and its role. */
+export const STACK_PROFILE = 'ssm-doctor-remediation';
+const STACK_ROLE = 'ssm-doctor-remediation-role';
+
+/**
+ * The world as a deploy of the stack leaves it: the settings in Parameter Store (defaults, then
+ * overrides) and the stack's own instance profile, whose role carries AmazonSSMManagedInstanceCore.
+ */
+export function deployedInto(world: World, overrides: Record<string, string> = {}): World {
+  return withStackProfile(seededParameters(world, overrides));
+}
+
+function withStackProfile(world: World): World {
+  if (world.iam?.InstanceProfiles?.some((p) => p.InstanceProfileName === STACK_PROFILE)) return world;
+  const account = world.accountId;
+  const role = {
+    RoleName: STACK_ROLE,
+    RoleId: 'AROASSMDOCTORREMEDIATION',
+    Arn: `arn:aws:iam::${account}:role/${STACK_ROLE}`,
+    Path: '/',
+    CreateDate: world.now ?? '2026-01-01T00:00:00Z',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    AttachedPolicies: [
+      {
+        PolicyName: 'AmazonSSMManagedInstanceCore',
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+      },
+    ],
+  };
+  const profile = {
+    InstanceProfileName: STACK_PROFILE,
+    InstanceProfileId: 'AIPASSMDOCTORREMEDIATION',
+    Arn: `arn:aws:iam::${account}:instance-profile/${STACK_PROFILE}`,
+    Path: '/',
+    CreateDate: world.now ?? '2026-01-01T00:00:00Z',
+    Roles: [{ RoleName: STACK_ROLE, Arn: role.Arn }],
+  };
+  return {
+    ...world,
+    iam: {
+      ...world.iam,
+      Roles: [...(world.iam?.Roles ?? []), role],
+      InstanceProfiles: [...(world.iam?.InstanceProfiles ?? []), profile],
+    },
+  } as World;
+}
+
 /** The stack's parameters as Parameter Store would hold them after a deploy with defaults. */
 export function seededParameters(world: World, overrides: Record<string, string> = {}): World {
   const values: Record<string, string> = {};
@@ -75,7 +125,7 @@ export function topicArnOf(account: SimulatedAccount): string {
 }
 
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
-  const account = options.account ?? new SimulatedAccount(seededParameters(options.world, options.settings));
+  const account = options.account ?? new SimulatedAccount(deployedInto(options.world, options.settings));
   const logs: LocalRun['logs'] = [];
   const deps: StageDeps = {
     clients: createClients({ region: account.region, simulated: account }),
@@ -83,7 +133,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     clock: () => account.now(),
     settingsPrefix: SETTINGS_PREFIX,
     topicArn: topicArnOf(account),
-    instanceProfileName: 'ssm-doctor-remediation',
+    instanceProfileName: STACK_PROFILE,
     batchSize: options.batchSize ?? 100,
     log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
   };

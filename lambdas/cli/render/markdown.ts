@@ -29,7 +29,7 @@ function section(f: Finding): string[] {
     '',
     `**${f.ssmStatus}** · ${f.instance.platform}${f.instance.agentVersion ? ` · agent ${f.instance.agentVersion}` : ''}${f.instance.lastPingDateTime ? ` · last ping ${f.instance.lastPingDateTime}` : ''}`,
     '',
-    `${explain(f)}.`,
+    `${explain(f).replace(/\.$/, '')}.`,
     '',
     `Causes: ${f.causes.length ? f.causes.map((c) => `\`${c}\``).join(', ') : 'none found from outside'}`,
     '',
