@@ -103,7 +103,10 @@ describe('storage and notifications', () => {
 
   it('encrypts the topic with a rotating customer-managed key and refuses plain HTTP', () => {
     const [[keyId]] = ofType('AWS::KMS::Key') as [[string, unknown]];
-    synth.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
+    synth.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      PendingWindowInDays: 7,
+    });
     // The key goes with the stack (it only guards the topic); the ledger table is what is kept.
     synth.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     synth.template.hasResourceProperties('AWS::SNS::Topic', {
