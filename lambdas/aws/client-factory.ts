@@ -39,15 +39,13 @@ export interface ClientOptions {
   maxAttempts?: number;
 }
 
-const SIMULATED_CREDENTIALS = { accessKeyId: 'AKIASIMULATED0000000', secretAccessKey: 'simulated' };
-
 export function buildClients(options: ClientOptions, classes: ClientClasses): AwsClients {
   const config: ClientConfig = {
     region: options.region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 5,
     ...(options.simulated
-      ? { credentials: SIMULATED_CREDENTIALS }
+      ? { credentials: options.simulated.clientConfig().credentials }
       : options.profile
         ? { profile: options.profile }
         : {}),

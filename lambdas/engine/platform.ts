@@ -38,7 +38,3 @@ export function ephemeralPorts(platform: Platform): { from: number; to: number }
 export function nameOf(candidate: Candidate): string | null {
   return candidate.instance.Tags?.find((tag) => tag.Key === 'Name')?.Value ?? null;
 }
-
-export function tagValue(candidate: Candidate, key: string): string | undefined {
-  return candidate.instance.Tags?.find((tag) => tag.Key === key)?.Value;
-}

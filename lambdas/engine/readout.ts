@@ -19,10 +19,3 @@ export const readFailed = <T = never>(problem: ReadProblem): Readout<T> => ({ ok
 export function describeProblem(problem: ReadProblem): string {
   return `${problem.operation} failed with ${problem.code}: ${problem.message}`;
 }
-
-/** Both readouts, or the first problem. */
-export function readBoth<A, B>(a: Readout<A>, b: Readout<B>): Readout<[A, B]> {
-  if (!a.ok) return a;
-  if (!b.ok) return b;
-  return readOk([a.value, b.value]);
-}

@@ -9,6 +9,7 @@ import { profileDefect } from './fallback.ts';
 import { CORE_POLICY } from './grants.ts';
 import { attachPolicy } from './next-steps.ts';
 import { resolveCredentials } from './resolve.ts';
+import { isResult, roleUnderTest } from './role-under-test.ts';
 
 const ID = 'iam.role-permissions';
 
@@ -33,23 +34,9 @@ export const rolePermissionsCheck: Check = {
   title: `The instance role grants what ${CORE_POLICY} grants`,
   reads: ['inventory', 'instanceProfile', 'dhmc'],
   evaluate(facts): CheckResult {
-    const { profile } = resolveCredentials(facts);
-    const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';
-    if (profile.state === 'none')
-      return result.skip(ID, `${instanceId} has no instance profile, so no role permissions to check.`);
-    if (profile.state === 'not-found' || profile.state === 'no-role') {
-      return result.skip(
-        ID,
-        `Instance profile ${profile.profile?.name} on ${instanceId} has no role to check.`,
-      );
-    }
-    const { role, permissions } = profile;
-    if (!role || !permissions)
-      return result.unknown(
-        ID,
-        `The instance role of ${instanceId} could not be assessed: ${profile.problem}.`,
-      );
-
+    const subject = roleUnderTest(ID, facts, 'no role permissions to check');
+    if (isResult(subject)) return subject;
+    const { role, permissions } = subject;
     const evidence: Record<string, unknown> = {
       roleArn: role.arn,
       attachedPolicyArns: role.attachedPolicyArns,

@@ -5,7 +5,7 @@
 import { type Check, result } from '../../check.ts';
 import { profileDefect } from './fallback.ts';
 import { fixTrust } from './next-steps.ts';
-import { resolveCredentials } from './resolve.ts';
+import { isResult, roleUnderTest } from './role-under-test.ts';
 
 const ID = 'iam.role-trust';
 
@@ -14,23 +14,9 @@ export const roleTrustCheck: Check = {
   title: 'The instance role trusts ec2.amazonaws.com',
   reads: ['inventory', 'instanceProfile', 'dhmc'],
   evaluate(facts) {
-    const { profile } = resolveCredentials(facts);
-    const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';
-    if (profile.state === 'none')
-      return result.skip(ID, `${instanceId} has no instance profile, so no role to trust EC2.`);
-    if (profile.state === 'not-found' || profile.state === 'no-role') {
-      return result.skip(
-        ID,
-        `Instance profile ${profile.profile?.name} on ${instanceId} has no role to check.`,
-      );
-    }
-    const { role, trust } = profile;
-    if (!role || !trust)
-      return result.unknown(
-        ID,
-        `The instance role of ${instanceId} could not be assessed: ${profile.problem}.`,
-      );
-
+    const subject = roleUnderTest(ID, facts, 'no role to trust EC2');
+    if (isResult(subject)) return subject;
+    const { instanceId, role, trust } = subject;
     const evidence = {
       roleArn: role.arn,
       trustedServices: trust.trustedServices,

@@ -2,7 +2,7 @@
 import type { Check } from '../../check.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { endpointGroupIds } from './endpoint-interfaces.ts';
-import { combineOutcomes, type ServiceOutcome } from './outcomes.ts';
+import { combineOutcomes, outcomeOf, type ServiceOutcome } from './outcomes.ts';
 import { resolveServicePaths, type ServicePath } from './paths.ts';
 import { groupsById, instanceOf, unreadable } from './picture.ts';
 import { judgeRules } from './security-group-rules.ts';
@@ -23,18 +23,7 @@ export const endpointSecurityGroupIngressCheck: Check = {
 };
 
 function judgeIngress(facts: InstanceFacts, path: ServicePath): ServiceOutcome {
-  const outcome = (
-    status: ServiceOutcome['status'],
-    detail: string,
-    evidence = {},
-    nextSteps?: string[],
-  ) => ({
-    service: path.service,
-    status,
-    detail,
-    evidence,
-    ...(nextSteps ? { nextSteps } : {}),
-  });
+  const outcome = outcomeOf(path.service);
   if (path.destination !== 'endpoint' || !path.endpoint) {
     // A path still unknown may turn out to use the endpoint found; a known other path does not.
     return path.path === 'unknown' && path.endpoint && !path.destination

@@ -17,6 +17,22 @@ export interface ServiceOutcome {
   evidence: Record<string, unknown>;
 }
 
+/** Builds one service's outcome: `outcomeOf(service)('fail', 'clause', evidence, nextSteps)`. */
+export const outcomeOf =
+  (service: SsmService) =>
+  (
+    status: CheckStatus,
+    detail: string,
+    evidence: Record<string, unknown> = {},
+    nextSteps?: string[],
+  ): ServiceOutcome => ({
+    service,
+    status,
+    detail,
+    evidence,
+    ...(nextSteps ? { nextSteps } : {}),
+  });
+
 /** A service this check cannot judge because its path is absent or unknown, or `undefined` to judge it. */
 export function outcomeWithoutDestination(path: ServicePath): ServiceOutcome | undefined {
   if (path.path === 'none') {

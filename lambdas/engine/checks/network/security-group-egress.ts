@@ -2,7 +2,7 @@
 import type { Check } from '../../check.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { endpointAddresses, endpointGroupIds } from './endpoint-interfaces.ts';
-import { combineOutcomes, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
+import { combineOutcomes, outcomeOf, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
 import type { ServicePath } from './paths.ts';
 import { resolveServicePaths } from './paths.ts';
 import { groupsById, instanceOf, unreadable } from './picture.ts';
@@ -26,18 +26,7 @@ export const securityGroupEgressCheck: Check = {
 function judgeEgress(facts: InstanceFacts, path: ServicePath): ServiceOutcome {
   const me = instanceOf(facts);
   const { securityGroups } = facts.network;
-  const outcome = (
-    status: ServiceOutcome['status'],
-    detail: string,
-    evidence = {},
-    nextSteps?: string[],
-  ) => ({
-    service: path.service,
-    status,
-    detail,
-    evidence,
-    ...(nextSteps ? { nextSteps } : {}),
-  });
+  const outcome = outcomeOf(path.service);
   if (!securityGroups.ok) return outcome('unknown', unreadable('security groups', securityGroups) ?? '');
   if (me.groupIds.length === 0)
     return outcome('unknown', `instance ${me.instanceId} lists no security groups`);
