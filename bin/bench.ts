@@ -4,7 +4,7 @@
  * own (so one run's memory does not inflate the next one's peak RSS), against the simulated account (never the network) and checks the scale targets. The last line of output is
  * the JSON summary of the 10,000-instance world; the exit code is 1 when a target is missed.
  */
-import { runBenchmark } from '../lambdas/bench/benchmark.ts';
+import { runBenchmark } from '../test/support/bench/benchmark.ts';
 
 // Simulated clients use static credentials; nothing may look for real ones or for IMDS.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';

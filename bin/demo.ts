@@ -9,9 +9,14 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { createClients } from '../lambdas/aws/clients.ts';
 import { loadWorld } from '../lambdas/sim/index.ts';
-import { synthesizedDefinition } from '../lib/local/definition.ts';
-import { startLocalDynamo } from '../lib/local/dynamo-local.ts';
-import { type LocalEvent, type LocalRun, runLocally, SETTINGS_PREFIX } from '../lib/local/run-locally.ts';
+import { synthesizedDefinition } from '../test/support/local/definition.ts';
+import { startLocalDynamo } from '../test/support/local/dynamo-local.ts';
+import {
+  type LocalEvent,
+  type LocalRun,
+  runLocally,
+  SETTINGS_PREFIX,
+} from '../test/support/local/run-locally.ts';
 
 const WORLD = process.argv[2] ?? 'examples/worlds/sample-fleet.json';
 const started = Date.now();

@@ -2,9 +2,10 @@
  * Builds every candidate's facts for one batch. Each kind of fact is read once for the batch and
  * shared: network per VPC, IAM per profile and role, DHMC once (or handed in, once per run).
  */
-import { CORE_ACTIONS } from '../engine/checks/credentials/grants.ts';
+import { CORE_ACTIONS, DHMC_POLICIES, PROFILE_POLICIES } from '../engine/checks/credentials/grants.ts';
 import type { Candidate, DhmcPicture, InstanceFacts } from '../engine/facts.ts';
 import { type Readout, readOk } from '../engine/readout.ts';
+import type { RunContext } from '../engine/run-context.ts';
 import type { Settings } from '../engine/settings.ts';
 import type { AwsClients } from './clients.ts';
 import { readDhmc } from './dhmc.ts';
@@ -13,21 +14,13 @@ import { readImages, readMetadataNoToken, readStatuses } from './instance.ts';
 import { collectNetworkPictures, unique } from './network.ts';
 import { missingKey } from './paging.ts';
 
-export interface RunContext {
-  accountId: string;
-  partition: string;
-  region: string;
-  now: Date;
-  settings: Settings;
-}
-
 export const PROFILE_ROLE_REQUIREMENT: RoleRequirement = {
   actions: CORE_ACTIONS,
-  sufficientPolicies: ['AmazonSSMManagedInstanceCore', 'AmazonEC2RoleforSSM'],
+  sufficientPolicies: PROFILE_POLICIES,
 };
 export const DHMC_ROLE_REQUIREMENT: RoleRequirement = {
   actions: CORE_ACTIONS,
-  sufficientPolicies: ['AmazonSSMManagedEC2InstanceDefaultPolicy'],
+  sufficientPolicies: DHMC_POLICIES,
 };
 
 export function readRunDhmc(clients: AwsClients): Promise<Readout<DhmcPicture>> {

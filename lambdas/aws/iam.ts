@@ -12,19 +12,16 @@ import {
   type Role,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { REGISTER_ACTION } from '../engine/checks/credentials/grants.ts';
 import type { PolicyDocument, ProfilePicture, RolePicture, SimulatedDecisions } from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, isNotFound, toProblem } from './errors.ts';
-
-/** The action that registers an instance; it is authorised against the instance ARN. */
-const REGISTER_ACTION = 'ssm:UpdateInstanceInformation';
-
 import { drain } from './paging.ts';
 
 export interface RoleRequirement {
   /** Actions the role must be allowed. */
   actions: readonly string[];
-  /** Managed policy names that are known to grant them all (no need to simulate). */
+  /** Managed policy names (`grants.ts`) known to grant them all, so no simulation is needed. */
   sufficientPolicies: readonly string[];
 }
 
@@ -118,7 +115,9 @@ export class IamReader {
     const sufficient = attachedPolicyArns.some(
       (arn) =>
         arn.includes(':iam::aws:policy/') &&
-        requirement.sufficientPolicies.includes(arn.slice(arn.lastIndexOf('/') + 1)),
+        requirement.sufficientPolicies.some(
+          (p) => p.split('/').pop() === arn.slice(arn.lastIndexOf('/') + 1),
+        ),
     );
     const picture: RolePicture = {
       name,

@@ -3,8 +3,14 @@
  * registration. Nothing else can be decided without both, so a failure here fails the run.
  */
 import { type EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { type InstanceInformation, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
+import {
+  type InstanceInformation,
+  paginateDescribeInstanceInformation,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { Readout } from '../engine/readout.ts';
 import type { AwsClients } from './clients.ts';
+import { attempt } from './errors.ts';
 import { chunk, drain } from './paging.ts';
 
 export interface Inventory {
@@ -62,4 +68,27 @@ export async function readInventory(clients: AwsClients, instanceIds?: string[])
     readRegistrations(clients),
   ]);
   return { instances, registrations };
+}
+
+/** DescribeInstanceInformation returns at most 50 per page; asking for 50 ids per call keeps it one page. */
+const IDS_PER_CALL = 50;
+
+/** Which of these instances SSM lists as Online now. */
+export async function readOnline(
+  ssm: SSMClient,
+  instanceIds: readonly string[],
+): Promise<Readout<Set<string>>> {
+  return attempt('DescribeInstanceInformation', async () => {
+    const online = new Set<string>();
+    for (const ids of chunk(instanceIds, IDS_PER_CALL)) {
+      const pages = paginateDescribeInstanceInformation(
+        { client: ssm, pageSize: IDS_PER_CALL },
+        { Filters: [{ Key: 'InstanceIds', Values: ids }] },
+      );
+      for (const info of await drain(pages, (page) => page.InstanceInformationList)) {
+        if (info.PingStatus === 'Online' && info.InstanceId) online.add(info.InstanceId);
+      }
+    }
+    return online;
+  });
 }

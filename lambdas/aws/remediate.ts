@@ -18,8 +18,9 @@ import {
   paginateListAttachedRolePolicies,
 } from '@aws-sdk/client-iam';
 import { describeFailure } from '../engine/remediation/failures.ts';
-import { corePolicyArn, FIXES, isOptedOut, OPT_OUT_TAG } from '../engine/remediation/fixes.ts';
+import { corePolicyArn, FIXES } from '../engine/remediation/fixes.ts';
 import type { FixId, RemediationRecord, SkipReason } from '../engine/report-model.ts';
+import { isOptedOut, OPT_OUT_TAG } from '../engine/tags.ts';
 import { type AwsErrorLike, errorCode, isAwsError } from './errors.ts';
 import { profileNameOf } from './iam.ts';
 import { describeInstances } from './inventory.ts';

@@ -5,18 +5,15 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
 import type { Candidate } from './facts.ts';
-import { IGNORE_TAG } from './remediation/fixes.ts';
 import type { Summary } from './report-model.ts';
 import type { Settings } from './settings.ts';
+import { isIgnored } from './tags.ts';
 
 export interface Discovery {
   /** Sorted by instance id, the order findings and the remediation cap use. */
   candidates: Candidate[];
   summary: Summary;
 }
-
-const hasTag = (instance: Instance, key: string, value: string) =>
-  instance.Tags?.some((tag) => tag.Key === key && tag.Value?.toLowerCase() === value) ?? false;
 
 export function discover(
   instances: readonly Instance[],
@@ -41,7 +38,7 @@ export function discover(
     const information = byId.get(instance.InstanceId);
     if (information?.PingStatus === 'Online') {
       summary.online++;
-    } else if (hasTag(instance, IGNORE_TAG, 'true')) {
+    } else if (isIgnored(instance.Tags)) {
       summary.ignored++;
     } else if (launchedAfter(instance, graceStart)) {
       summary.inGracePeriod++;

@@ -1,7 +1,7 @@
 /** Workflow task `Notify failure`: the failure email and the lock (lambdas/workflow/stages/notify-failure.ts). */
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { NotifyFailureInput, NotifyFailureOutput } from '../workflow/contract.ts';
 import { notifyFailure } from '../workflow/stages/notify-failure.ts';
-import type { NotifyFailureInput, NotifyFailureOutput } from './contract.ts';
 import { accountIdFromEnv, stageDeps } from './wiring.ts';
 
 export const handler = (event: NotifyFailureInput): Promise<NotifyFailureOutput> =>

@@ -5,7 +5,7 @@
  */
 
 import type { AwsClients } from '../aws/clients.ts';
-import { collectFacts, type RunContext } from '../aws/collect.ts';
+import { collectFacts } from '../aws/collect.ts';
 import { readConsoleOutputs } from '../aws/instance.ts';
 import type { RootCause } from '../engine/causes.ts';
 import { diagnose } from '../engine/diagnose.ts';
@@ -13,6 +13,7 @@ import type { Candidate, DhmcPicture } from '../engine/facts.ts';
 import type { Readout } from '../engine/readout.ts';
 import { type PlanSubject, planSubjectOf } from '../engine/remediation/plan.ts';
 import type { Finding } from '../engine/report-model.ts';
+import type { RunContext } from '../engine/run-context.ts';
 
 const CONSOLE_WORTHY: ReadonlySet<RootCause> = new Set([
   'UNKNOWN',

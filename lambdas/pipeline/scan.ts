@@ -3,7 +3,6 @@
  * the report. The deployed workflow runs the same steps as separate stages.
  */
 import type { AwsClients } from '../aws/clients.ts';
-import type { RunContext } from '../aws/collect.ts';
 import { readRunDhmc } from '../aws/collect.ts';
 import { readInventory, readProfileUsers } from '../aws/inventory.ts';
 import { unique } from '../aws/network.ts';
@@ -12,6 +11,7 @@ import { instancesByProfile } from '../engine/fleet.ts';
 import { optedOutInstances, type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
 import { buildReport } from '../engine/report.ts';
 import type { Report, RunError } from '../engine/report-model.ts';
+import type { RunContext } from '../engine/run-context.ts';
 import { diagnoseCandidates } from './diagnose-candidates.ts';
 
 export interface ScanOptions {

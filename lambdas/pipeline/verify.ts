@@ -5,10 +5,9 @@
  * are injected so tests never wait, and a Lambda stage (which waits in Step Functions instead)
  * calls it with `waitSeconds: 0` for a single read.
  */
-import { paginateDescribeInstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
-import { attempt } from '../aws/errors.ts';
-import { chunk, drain } from '../aws/paging.ts';
-import { describeProblem, type Readout } from '../engine/readout.ts';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { readOnline } from '../aws/inventory.ts';
+import { describeProblem } from '../engine/readout.ts';
 import { unverifiableStep, waitingForAgentStep } from '../engine/remediation/verification.ts';
 import type { Finding } from '../engine/report-model.ts';
 
@@ -29,32 +28,9 @@ export interface VerifyResult {
   waiting: string[];
 }
 
-/** DescribeInstanceInformation returns at most 50 per page; asking for 50 ids per call keeps it one page. */
-const IDS_PER_CALL = 50;
-
 /** Instances with a fix applied, including those whose shared role was changed for another finding. */
 export function fixedInstanceIds(findings: readonly Finding[]): string[] {
   return findings.filter((f) => f.remediations.some((r) => r.status === 'applied')).map((f) => f.instanceId);
-}
-
-/** Which of these instances SSM lists as Online now. */
-export async function readOnline(
-  ssm: SSMClient,
-  instanceIds: readonly string[],
-): Promise<Readout<Set<string>>> {
-  return attempt('DescribeInstanceInformation', async () => {
-    const online = new Set<string>();
-    for (const ids of chunk(instanceIds, IDS_PER_CALL)) {
-      const pages = paginateDescribeInstanceInformation(
-        { client: ssm, pageSize: IDS_PER_CALL },
-        { Filters: [{ Key: 'InstanceIds', Values: ids }] },
-      );
-      for (const info of await drain(pages, (page) => page.InstanceInformationList)) {
-        if (info.PingStatus === 'Online' && info.InstanceId) online.add(info.InstanceId);
-      }
-    }
-    return online;
-  });
 }
 
 export async function verifyFixes(

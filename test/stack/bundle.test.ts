@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { HANDLERS } from '../../lib/constructs/doctor-function.ts';
-import { logicalIdOf, type Synthesized, synthStack } from '../../lib/local/synth.ts';
+import { logicalIdOf, type Synthesized, synthStack } from '../support/local/synth.ts';
 
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 const SMALL_BUNDLE_BYTES = 0.6 * 1024 * 1024;

@@ -4,10 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionsFor, fixStatements, scanSources } from '../../lambdas/engine/permissions.ts';
-import { corePolicyArn, OPT_OUT_TAG, optOutDenyStatement } from '../../lambdas/engine/remediation/fixes.ts';
+import { corePolicyArn, optOutDenyStatement } from '../../lambdas/engine/remediation/fixes.ts';
+import { OPT_OUT_TAG } from '../../lambdas/engine/tags.ts';
 import type { HandlerName } from '../../lib/constructs/doctor-function.ts';
-import { resolveIntrinsics } from '../../lib/local/render-definition.ts';
-import { logicalIdOf, type Synthesized, synthStack, type TemplateJson } from '../../lib/local/synth.ts';
+import { resolveIntrinsics } from '../support/local/render-definition.ts';
+import { logicalIdOf, type Synthesized, synthStack, type TemplateJson } from '../support/local/synth.ts';
 
 interface Statement {
   Sid?: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Synthesized, synthStack } from '../../lib/local/synth.ts';
+import { type Synthesized, synthStack } from '../support/local/synth.ts';
 
 interface Finding {
   ruleName: string;

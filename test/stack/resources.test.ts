@@ -4,15 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../lambdas/engine/settings.ts';
 import { HANDLERS } from '../../lib/constructs/doctor-function.ts';
 import { RUN_METRICS } from '../../lib/constructs/monitoring.ts';
-import { renderIntrinsic } from '../../lib/local/render-definition.ts';
+import { parameterId, type SettingKey } from '../../lib/parameters.ts';
+import { renderIntrinsic } from '../support/local/render-definition.ts';
 import {
   logicalIdOf,
   type ResourceJson,
   type Synthesized,
   synthStack,
   type TemplateJson,
-} from '../../lib/local/synth.ts';
-import { parameterId, type SettingKey } from '../../lib/parameters.ts';
+} from '../support/local/synth.ts';
 
 let synth: Synthesized;
 let resources: TemplateJson['Resources'];

@@ -1,8 +1,8 @@
 /** The synthesized state machine, rendered to concrete ASL and checked as a graph. */
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AslDefinition, type AslState, renderDefinition } from '../../lib/local/render-definition.ts';
-import { logicalIdOf, type Synthesized, synthStack } from '../../lib/local/synth.ts';
+import { type AslDefinition, type AslState, renderDefinition } from '../support/local/render-definition.ts';
+import { logicalIdOf, type Synthesized, synthStack } from '../support/local/synth.ts';
 
 let synth: Synthesized;
 let asl: AslDefinition;

@@ -1,9 +1,9 @@
 /** One synthesized definition for the file, and a fresh table per run so tests never share a lock or ledger. */
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { loadWorld, type World } from '../../lambdas/sim/index.ts';
-import { synthesizedDefinition } from '../../lib/local/definition.ts';
-import { type LocalDynamo, startLocalDynamo } from '../../lib/local/dynamo-local.ts';
-import { type LocalRun, type LocalRunOptions, runLocally } from '../../lib/local/run-locally.ts';
+import { synthesizedDefinition } from '../support/local/definition.ts';
+import { type LocalDynamo, startLocalDynamo } from '../support/local/dynamo-local.ts';
+import { type LocalRun, type LocalRunOptions, runLocally } from '../support/local/run-locally.ts';
 
 let definition: StateMachineDefinition | undefined;
 export function definitionOnce(): StateMachineDefinition {

@@ -3,7 +3,7 @@
  * 10,000-instance region must stay far below that on every state of a real (local) execution.
  */
 import { describe, expect, it } from 'vitest';
-import { generateWorld } from '../../lambdas/bench/generate-world.ts';
+import { generateWorld } from '../support/bench/generate-world.ts';
 import { run, withTable } from './harness.ts';
 
 const STATE_PAYLOAD_LIMIT = 256 * 1024;

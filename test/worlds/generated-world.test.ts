@@ -4,10 +4,10 @@
  * single world can hold every cause: the three DHMC modes together cover the whole catalog.
  */
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_TAG, generateWorld } from '../../lambdas/bench/generate-world.ts';
-import type { DhmcMode } from '../../lambdas/bench/iam-layout.ts';
 import { CAUSE_CODES, type RootCause } from '../../lambdas/engine/causes.ts';
 import { parseWorld } from '../../lambdas/sim/index.ts';
+import { EXPECTED_TAG, generateWorld } from '../support/bench/generate-world.ts';
+import type { DhmcMode } from '../support/bench/iam-layout.ts';
 import { scanWorld } from './scan-world.ts';
 
 const SMALL = { instances: 420, candidateShare: 0.2, vpcs: 12, roles: 24, seed: 7 } as const;

@@ -6,13 +6,7 @@
 import type { CauseCode } from '../causes.ts';
 import type { PolicyStatement } from '../facts.ts';
 import type { FixId } from '../report-model.ts';
-
-export const OPT_OUT_TAG = 'ssm-doctor:remediate';
-export const IGNORE_TAG = 'ssm-doctor:ignore';
-
-/** The opt-out tag's value is compared case-insensitively everywhere (plan, re-read, IAM deny). */
-export const isOptedOut = (tags: readonly { Key?: string; Value?: string }[] | undefined): boolean =>
-  tags?.find((t) => t.Key === OPT_OUT_TAG)?.Value?.toLowerCase() === 'false';
+import { OPT_OUT_TAG } from '../tags.ts';
 
 export const CORE_POLICY_NAME = 'AmazonSSMManagedInstanceCore';
 export const corePolicyArn = (partition: string) => `arn:${partition}:iam::aws:policy/${CORE_POLICY_NAME}`;

@@ -10,7 +10,7 @@ import type { InstanceFacts } from '../facts.ts';
 import type { Readout } from '../readout.ts';
 import type { Finding, FixId, Remediation, SkipReason } from '../report-model.ts';
 import type { Settings } from '../settings.ts';
-import { isOptedOut } from './fixes.ts';
+import { isOptedOut } from '../tags.ts';
 
 /** What planning needs to know about one finding's instance (small enough to store per run). */
 export interface PlanSubject {

@@ -3,7 +3,7 @@
  * so the next scheduled run is not blocked by this one. Must not fail itself on a missing run.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { NotifyFailureInput, NotifyFailureOutput } from '../../handlers/contract.ts';
+import type { NotifyFailureInput, NotifyFailureOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderFailureEmail } from '../email.ts';
 

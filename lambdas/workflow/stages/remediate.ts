@@ -3,8 +3,8 @@
  * batch), honour the ledger's cooldown, apply when the mode is `on`, and store the outcomes.
  */
 import { type PlanSubject, planRemediations } from '../../engine/remediation/plan.ts';
-import type { RemediateInput, RemediateOutput } from '../../handlers/contract.ts';
 import { applyPlan } from '../../pipeline/apply.ts';
+import type { RemediateInput, RemediateOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
 import type { FindingItem, ProfilesItem, RunMeta } from '../run-data.ts';

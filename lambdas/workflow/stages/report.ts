@@ -3,9 +3,9 @@
  * something changed (or every run, if so set), remember this run, emit metrics, release the lock.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { readOnline } from '../../aws/inventory.ts';
 import { buildReport } from '../../engine/report.ts';
-import type { ReportInput, ReportOutput } from '../../handlers/contract.ts';
-import { readOnline } from '../../pipeline/verify.ts';
+import type { ReportInput, ReportOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
 import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunChanges } from '../ledger.ts';

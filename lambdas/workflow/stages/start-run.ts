@@ -8,14 +8,14 @@ import type { Instance } from '@aws-sdk/client-ec2';
 import { readRunDhmc } from '../../aws/collect.ts';
 import { readIdentity } from '../../aws/identity.ts';
 import { readInventory } from '../../aws/inventory.ts';
+import { readSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import { instancesByProfile } from '../../engine/fleet.ts';
 import { optedOutInstances } from '../../engine/remediation/plan.ts';
-import type { StartRunInput, StartRunOutput } from '../../handlers/contract.ts';
+import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchItem, CandidateRef, ProfilesItem, RunMeta } from '../run-data.ts';
-import { readSettings } from '../settings-reader.ts';
 import { batchKey, profilesKey } from '../store.ts';
 
 const PROFILE_USERS_KEPT = 50;

@@ -3,8 +3,8 @@
  * instances came back; the rest are followed up by later runs through the ledger.
  */
 import type { PlanSubject } from '../../engine/remediation/plan.ts';
-import type { VerifyInput, VerifyOutput } from '../../handlers/contract.ts';
 import { fixedInstanceIds, verifyFixes } from '../../pipeline/verify.ts';
+import type { VerifyInput, VerifyOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import type { FindingItem } from '../run-data.ts';
 

@@ -3,7 +3,7 @@
  * reach Systems Manager, a mix of AMIs and roles) and candidates built from a scenario template,
  * tagged with the root cause they were built for.
  */
-import type { World } from '../sim/index.ts';
+import type { World } from '../../../lambdas/sim/index.ts';
 import { type InstanceShape, instance, type WorldInstance } from './aws-objects.ts';
 import type { DhmcMode, IamLayout } from './iam-layout.ts';
 import type { ImageSet } from './images.ts';

@@ -2,10 +2,10 @@
  * One benchmark run: the real scan pipeline in this process, against a simulated account serving
  * `world` through the real SDK clients, optionally with a fixed latency per call.
  */
-import { createClients } from '../aws/clients.ts';
-import { DEFAULT_SETTINGS } from '../engine/settings.ts';
-import { scan } from '../pipeline/scan.ts';
-import { SimulatedAccount, type World } from '../sim/index.ts';
+import { createClients } from '../../../lambdas/aws/clients.ts';
+import { DEFAULT_SETTINGS } from '../../../lambdas/engine/settings.ts';
+import { scan } from '../../../lambdas/pipeline/scan.ts';
+import { SimulatedAccount, type World } from '../../../lambdas/sim/index.ts';
 
 export interface RunResult {
   label: string;

@@ -3,7 +3,7 @@
  * the few broken ones the scenarios use (a role that only registers, one copied from Lambda, a
  * profile emptied of its role, profiles that were deleted), and the DHMC setting and role.
  */
-import type { World } from '../sim/index.ts';
+import type { World } from '../../../lambdas/sim/index.ts';
 import { awsManagedPolicy, trustPolicy, type WorldRole } from './aws-objects.ts';
 
 /** How Default Host Management Configuration is set up in the account. */

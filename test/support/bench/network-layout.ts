@@ -4,7 +4,7 @@
  * private DNS off, VPC DNS hostnames off, the ssmmessages endpoint missing). Every VPC has the same
  * subnet plan, /20 slots of its /16, so each scenario finds the subnet it needs in any VPC of a kind.
  */
-import type { World } from '../sim/index.ts';
+import type { World } from '../../../lambdas/sim/index.ts';
 import { hostAddress, permission, securityGroup, tagsOf } from './aws-objects.ts';
 import { buildEndpointRouting, buildInternetRouting } from './network-routing.ts';
 import type { IdMint } from './random.ts';

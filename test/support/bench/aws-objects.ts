@@ -3,7 +3,7 @@
  * return (world JSON: timestamps as ISO strings). Each takes what varies and fills in what AWS
  * would, so the generator reads as a description of an account rather than a pile of literals.
  */
-import type { World } from '../sim/index.ts';
+import type { World } from '../../../lambdas/sim/index.ts';
 
 type Ec2 = World['ec2'];
 export type WorldInstance = Ec2['Instances'][number];

@@ -5,7 +5,7 @@
  * account: `NO_INSTANCE_PROFILE` needs it off, `DHMC_ROLE_INVALID` needs a broken role and
  * `DHMC_AGENT_TOO_OLD` a working one).
  */
-import type { RootCause } from '../engine/causes.ts';
+import type { RootCause } from '../../../lambdas/engine/causes.ts';
 import type { InstanceShape } from './aws-objects.ts';
 import type { DhmcMode, IamLayout } from './iam-layout.ts';
 import type { ImageSet } from './images.ts';

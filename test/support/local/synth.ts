@@ -10,8 +10,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { PROJECT_ROOT } from '../constructs/doctor-function.ts';
-import { SSM_DOCTOR_STACK_PROPS, SsmDoctorStack } from '../ssm-doctor-stack.ts';
+import { PROJECT_ROOT } from '../../../lib/constructs/doctor-function.ts';
+import { SSM_DOCTOR_STACK_PROPS, SsmDoctorStack } from '../../../lib/ssm-doctor-stack.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is free-form; each test narrows it by asserting.
 export type Json = any;

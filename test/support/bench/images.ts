@@ -1,5 +1,5 @@
 /** The AMIs of a generated account: public Amazon, Canonical and Red Hat images, and a golden one. */
-import type { World } from '../sim/index.ts';
+import type { World } from '../../../lambdas/sim/index.ts';
 
 type WorldImage = World['ec2']['Images'][number];
 

@@ -4,7 +4,7 @@
  * Manager, spread round-robin over one scenario template per root cause; the rest Online. Each
  * candidate carries the root cause it was built for in the tag `ssm-doctor:bench-expected`.
  */
-import type { World } from '../sim/index.ts';
+import type { World } from '../../../lambdas/sim/index.ts';
 import type { WorldInstance } from './aws-objects.ts';
 import { buildIam, type DhmcMode } from './iam-layout.ts';
 import { buildImages } from './images.ts';
