@@ -5,11 +5,14 @@
  * with `*` (any run) and `?` (exactly one character) wildcards; action names are case-insensitive,
  * resources are not. A permissions boundary, when given, must also allow.
  *
- * Not modeled: Condition blocks are ignored (a conditional statement counts as matching, as if
- * every condition held), as are policy variables, SCPs/RCPs and resource-based policies. The
- * simulated resource is matched literally: the default `*` matches only statements whose
- * Resource is a wildcard that covers the string `*` (`*` itself, `arn:*`…).
+ * Conditions are evaluated against a request context when one is given (`policy-conditions.ts`;
+ * the keys a matching statement asked for and the context lacked are reported as `missing`);
+ * without a context they are ignored (a conditional statement counts as matching). Not modeled:
+ * SCPs/RCPs and resource-based policies. The simulated resource is matched literally: the default
+ * `*` matches only statements whose Resource is a wildcard that covers the string `*`.
  */
+
+import { evaluateCondition, type RequestContext } from './policy-conditions.ts';
 import { asList, type PolicyDocument, type PolicyStatement, statementsOf } from './policy-document.ts';
 
 export type Decision = 'allowed' | 'implicitDeny' | 'explicitDeny';
@@ -38,6 +41,8 @@ export interface Evaluation {
   decision: Decision;
   /** The statements that decided: the denying ones for explicitDeny, the allowing ones for allowed. */
   matched: MatchedStatement[];
+  /** Condition keys a statement for this action and resource asked for and the context lacked. */
+  missing?: string[];
 }
 
 const patterns = new Map<string, RegExp>();
@@ -79,13 +84,19 @@ function matching(
   effect: 'Allow' | 'Deny',
   action: string,
   resource: string,
+  context: RequestContext | undefined,
+  missing: Set<string>,
 ) {
   const matched: MatchedStatement[] = [];
   for (const source of sources) {
     for (const statement of statementsOf(source.document)) {
-      if (statement.Effect === effect && statementApplies(statement, action, resource)) {
-        matched.push({ SourcePolicyId: source.id, SourcePolicyType: source.type });
+      if (statement.Effect !== effect || !statementApplies(statement, action, resource)) continue;
+      if (context && statement.Condition !== undefined) {
+        const outcome = evaluateCondition(statement.Condition, context);
+        for (const key of outcome.missing) missing.add(key);
+        if (!outcome.holds) continue;
       }
+      matched.push({ SourcePolicyId: source.id, SourcePolicyType: source.type });
     }
   }
   return matched;
@@ -96,14 +107,21 @@ export function evaluate(
   action: string,
   resource = '*',
   boundary?: PolicySource,
+  context?: RequestContext,
 ): Evaluation {
+  const missing = new Set<string>();
+  const done = (decision: Decision, matched: MatchedStatement[]): Evaluation => ({
+    decision,
+    matched,
+    ...(missing.size ? { missing: [...missing] } : {}),
+  });
   const all = boundary ? [...sources, boundary] : sources;
-  const denies = matching(all, 'Deny', action, resource);
-  if (denies.length) return { decision: 'explicitDeny', matched: denies };
-  const allows = matching(sources, 'Allow', action, resource);
-  if (!allows.length) return { decision: 'implicitDeny', matched: [] };
-  if (boundary && !matching([boundary], 'Allow', action, resource).length) {
-    return { decision: 'implicitDeny', matched: [] };
+  const denies = matching(all, 'Deny', action, resource, context, missing);
+  if (denies.length) return done('explicitDeny', denies);
+  const allows = matching(sources, 'Allow', action, resource, context, missing);
+  if (!allows.length) return done('implicitDeny', []);
+  if (boundary && !matching([boundary], 'Allow', action, resource, context, missing).length) {
+    return done('implicitDeny', []);
   }
-  return { decision: 'allowed', matched: allows };
+  return done('allowed', allows);
 }
