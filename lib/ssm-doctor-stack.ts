@@ -6,7 +6,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { DoctorFunction, HandlerName } from './constructs/doctor-function.ts';
+import type { StageName } from '../lambdas/workflow/manifest.ts';
+import type { DoctorFunction } from './constructs/doctor-function.ts';
 import { StageFunctions } from './constructs/functions.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Notifications } from './constructs/notifications.ts';
@@ -25,7 +26,7 @@ export const SSM_DOCTOR_STACK_PROPS: StackProps = {
 };
 
 export class SsmDoctorStack extends Stack {
-  readonly functions: Record<HandlerName, DoctorFunction>;
+  readonly functions: Record<StageName, DoctorFunction>;
   readonly stateMachine: StateMachine;
   readonly remediationProfile: RemediationProfile;
 

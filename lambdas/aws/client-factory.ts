@@ -8,7 +8,8 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { SimulatedAccount } from '../sim/account.ts';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { Caller, SimulatedAccount } from '../sim/account.ts';
 
 export interface AwsClients {
   region: string;
@@ -25,6 +26,7 @@ type ClientConfig = {
   region: string;
   retryMode: 'adaptive';
   maxAttempts: number;
+  retryStrategy?: ConfiguredRetryStrategy;
   profile?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
 };
@@ -36,14 +38,25 @@ export interface ClientOptions {
   profile?: string;
   /** Serve every call from this simulated account instead of AWS. */
   simulated?: SimulatedAccount;
+  /** Whom the simulated account serves: it authorizes each call against this caller's policies. */
+  caller?: Caller;
   maxAttempts?: number;
+  /**
+   * `adaptive` (production): the SDK's client-side rate limiter and jittered back-off.
+   * `immediate` (tests of the simulated account only): the same attempts with no delay between them.
+   */
+  retry?: 'adaptive' | 'immediate';
 }
 
 export function buildClients(options: ClientOptions, classes: ClientClasses): AwsClients {
+  const maxAttempts = options.maxAttempts ?? 5;
   const config: ClientConfig = {
     region: options.region,
     retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 5,
+    maxAttempts,
+    ...(options.retry === 'immediate'
+      ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 0) }
+      : {}),
     ...(options.simulated
       ? { credentials: options.simulated.clientConfig().credentials }
       : options.profile
@@ -59,7 +72,7 @@ export function buildClients(options: ClientOptions, classes: ClientClasses): Aw
       throw new Error(`No ${name} client was wired for this function: add it where its clients are chosen.`);
     // IAM is global: the SDK's endpoint rules route it to the partition's IAM endpoint from any region.
     const created = new Class(config) as AwsClients[K];
-    options.simulated?.attach(created);
+    options.simulated?.attach(created, options.caller);
     made[name] = created;
     return created;
   };

@@ -23,7 +23,7 @@ export const DHMC_ROLE_REQUIREMENT: RoleRequirement = {
   sufficientPolicies: DHMC_POLICIES,
 };
 
-export function readRunDhmc(clients: AwsClients): Promise<Readout<DhmcPicture>> {
+export function readRunDhmc(clients: Pick<AwsClients, 'ssm' | 'iam'>): Promise<Readout<DhmcPicture>> {
   return readDhmc(clients.ssm, new IamReader(clients.iam, PROFILE_ROLE_REQUIREMENT), DHMC_ROLE_REQUIREMENT);
 }
 
@@ -38,11 +38,14 @@ function needsImdsUsage(candidate: Candidate, settings: Settings): boolean {
   );
 }
 
+/** The clients fact collection uses: DHMC is read once per run beforehand and handed in. */
+export type FactClients = Pick<AwsClients, 'ec2' | 'iam' | 'cloudwatch'>;
+
 export async function collectFacts(
-  clients: AwsClients,
+  clients: FactClients,
   run: RunContext,
   candidates: readonly Candidate[],
-  dhmc?: Readout<DhmcPicture>,
+  dhmc: Readout<DhmcPicture>,
 ): Promise<InstanceFacts[]> {
   const ids = candidates.map((c) => c.instance.InstanceId ?? '');
   const iam = new IamReader(clients.iam, PROFILE_ROLE_REQUIREMENT);
@@ -58,7 +61,7 @@ export async function collectFacts(
         .InstanceId;
       return user ? `arn:${run.partition}:ec2:${run.region}:${run.accountId}:instance/${user}` : undefined;
     }),
-    dhmc ?? readDhmc(clients.ssm, iam, DHMC_ROLE_REQUIREMENT),
+    dhmc,
     imdsIds.length
       ? readMetadataNoToken(clients.cloudwatch, imdsIds, run.now, run.settings.imdsV1LookbackDays)
       : new Map(),

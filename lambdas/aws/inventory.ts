@@ -38,7 +38,7 @@ async function readRunningBy(ec2: EC2Client, name: string, values: readonly stri
 }
 
 export function readRunningInstances(
-  clients: AwsClients,
+  clients: Pick<AwsClients, 'ec2'>,
   instanceIds?: readonly string[],
 ): Promise<Instance[]> {
   // Filters, not InstanceIds: an id that no longer exists is simply absent instead of failing the call.
@@ -48,21 +48,27 @@ export function readRunningInstances(
 }
 
 /** Running instances that use any of these instance profiles: who a change to a shared role reaches. */
-export function readProfileUsers(clients: AwsClients, profileArns: readonly string[]): Promise<Instance[]> {
+export function readProfileUsers(
+  clients: Pick<AwsClients, 'ec2'>,
+  profileArns: readonly string[],
+): Promise<Instance[]> {
   return profileArns.length
     ? readRunningBy(clients.ec2, 'iam-instance-profile.arn', profileArns)
     : Promise.resolve([]);
 }
 
 /** DescribeInstanceInformation accepts at most 50 per page. */
-export function readRegistrations(clients: AwsClients): Promise<InstanceInformation[]> {
+export function readRegistrations(clients: Pick<AwsClients, 'ssm'>): Promise<InstanceInformation[]> {
   return drain(
     paginateDescribeInstanceInformation({ client: clients.ssm, pageSize: 50 }, {}),
     (page) => page.InstanceInformationList,
   );
 }
 
-export async function readInventory(clients: AwsClients, instanceIds?: string[]): Promise<Inventory> {
+export async function readInventory(
+  clients: Pick<AwsClients, 'ec2' | 'ssm'>,
+  instanceIds?: string[],
+): Promise<Inventory> {
   const [instances, registrations] = await Promise.all([
     readRunningInstances(clients, instanceIds),
     readRegistrations(clients),

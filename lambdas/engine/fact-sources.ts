@@ -5,8 +5,9 @@
  * asserts every API call it made is covered here.
  */
 export const FACT_SOURCES = {
-  /** Discovery: every instance and every SSM registration (both read to the end). */
-  inventory: ['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation'],
+  /** Discovery reads both to the end; later stages re-read some instances or registrations. */
+  runningInstances: ['ec2:DescribeInstances'],
+  registrations: ['ssm:DescribeInstanceInformation'],
   instanceStatus: ['ec2:DescribeInstanceStatus'],
   images: ['ec2:DescribeImages'],
   consoleOutput: ['ec2:GetConsoleOutput'],

@@ -9,7 +9,7 @@ import { FIXES, optOutDenyStatement, type PermissionScope } from './remediation/
 
 /** Fact sources a scan reads: discovery, everything a check reads, and IMDSv1 usage for planning. */
 export function scanSources(): FactSource[] {
-  const sources = new Set<FactSource>(['inventory', 'metadataUsage']);
+  const sources = new Set<FactSource>(['runningInstances', 'registrations', 'metadataUsage']);
   for (const check of ALL_CHECKS) for (const source of check.reads) sources.add(source);
   return [...sources];
 }

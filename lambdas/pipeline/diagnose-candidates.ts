@@ -4,8 +4,7 @@
  * explain, where boot failures or a crashing agent are the likely story.
  */
 
-import type { AwsClients } from '../aws/clients.ts';
-import { collectFacts } from '../aws/collect.ts';
+import { collectFacts, type FactClients } from '../aws/collect.ts';
 import { readConsoleOutputs } from '../aws/instance.ts';
 import type { RootCause } from '../engine/causes.ts';
 import { diagnose } from '../engine/diagnose.ts';
@@ -27,10 +26,10 @@ export interface DiagnosedBatch {
 }
 
 export async function diagnoseCandidates(
-  clients: AwsClients,
+  clients: FactClients,
   run: RunContext,
   candidates: readonly Candidate[],
-  dhmc?: Readout<DhmcPicture>,
+  dhmc: Readout<DhmcPicture>,
 ): Promise<DiagnosedBatch> {
   const facts = await collectFacts(clients, run, candidates, dhmc);
   const findings = facts.map((f) => diagnose(f));

@@ -30,9 +30,8 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
     run.settings,
     run.now,
   );
-  const dhmc = candidates.length ? await readRunDhmc(clients) : undefined;
   const { findings, subjects } = candidates.length
-    ? await diagnoseCandidates(clients, run, candidates, dhmc)
+    ? await diagnoseCandidates(clients, run, candidates, await readRunDhmc(clients))
     : { findings: [], subjects: [] };
   // A scan of chosen instances still plans against everyone a shared-role change reaches.
   const fleet = options.instanceIds?.length

@@ -10,6 +10,14 @@
  * Attach before the first `send` if the client was built with `cacheMiddleware: true`.
  */
 import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
+import {
+  type AuthorizationRequest,
+  authorize,
+  type Caller,
+  denialCode,
+  denialMessage,
+  serviceMessage,
+} from './authorization.ts';
 import { cloudwatchHandlers } from './cloudwatch.ts';
 import { type ChangeRecord, copy, type Handlers, type PublishedMessage, type SimContext } from './context.ts';
 import { ec2Handlers } from './ec2.ts';
@@ -17,7 +25,9 @@ import { awsError, isAwsError, notImplemented } from './errors.ts';
 import { iamHandlers } from './iam.ts';
 import { newRequestId, partitionOf } from './ids.ts';
 import { bringOnline } from './online.ts';
+import { decodePolicyDocument } from './policy-document.ts';
 import { actionMatches } from './policy-evaluation.ts';
+import { authorizationRequests, dynamoRequests } from './request-context.ts';
 import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
 import { outputProjector } from './sdk-shapes.ts';
 import { snsHandlers } from './sns.ts';
@@ -25,13 +35,26 @@ import { ssmHandlers } from './ssm.ts';
 import { stsHandlers } from './sts.ts';
 import type { World } from './world-schema.ts';
 
+export type { AuthorizationRequest, Caller } from './authorization.ts';
 export type { ChangeRecord, PublishedMessage } from './context.ts';
+
+/** One AWS call the account served (or refused), for `--trace`: who, what, on what, allowed. */
+export interface TraceEntry {
+  state: string;
+  action: string;
+  resource: string;
+  allowed: boolean;
+  /** Everything the call was authorized against (resources and condition keys), for tests. */
+  requests: AuthorizationRequest[];
+}
 
 export interface SimulatedAccountOptions {
   /** Each call waits this long before answering (benchmarks). */
   latencyMs?: number;
   /** The simulated clock; default: the world's `now`, else real time. */
   clock?: () => Date;
+  /** Called for every call from a client attached with a caller. */
+  trace?: (entry: TraceEntry) => void;
 }
 
 /** Static credentials for clients served by the simulator (signing then needs no provider chain). */
@@ -69,12 +92,31 @@ export class SimulatedAccount {
   readonly #counts = new Map<string, number>();
   /** Calls left per `simulation.faults` entry (`undefined`: always). */
   readonly #faultsLeft: (number | undefined)[];
+  /** Where trace entries go; settable after construction (the demo opens its file late). */
+  trace: ((entry: TraceEntry) => void) | undefined;
 
   constructor(world: World, options: SimulatedAccountOptions = {}) {
     this.#world = structuredClone(world);
     this.#latencyMs = options.latencyMs ?? 0;
     this.#clock = options.clock;
     this.#faultsLeft = this.#world.simulation.faults.map((f) => f.times);
+    this.trace = options.trace;
+  }
+
+  /** The caller of a CLI scan: `simulation.callerPolicy`, else anyone (undefined). */
+  cliCaller(): Caller | undefined {
+    const policy = this.#world.simulation.callerPolicy;
+    if (!policy) return undefined;
+    return {
+      label: 'cli',
+      principalArn: `arn:${partitionOf(this.region)}:iam::${this.accountId}:user/ssm-doctor-cli`,
+      policies: [decodePolicyDocument(policy)],
+    };
+  }
+
+  /** The assumed-role ARN AWS names in a denial for a role session. */
+  assumedRoleArn(roleName: string, session: string): string {
+    return `arn:${partitionOf(this.region)}:sts::${this.accountId}:assumed-role/${roleName}/${session}`;
   }
 
   get accountId(): string {
@@ -95,10 +137,16 @@ export class SimulatedAccount {
     return this.#world.now ? new Date(this.#world.now) : new Date();
   }
 
-  /** Serves every command of `client` from this account (replacing a previous account's middleware). */
-  attach<C extends AnyClient>(client: C): C {
+  /**
+   * Serves every command of `client` from this account (replacing a previous account's
+   * middleware). With a `caller`, each call is first authorized against the caller's policies and
+   * traced; without one the client may do anything.
+   */
+  attach<C extends AnyClient>(client: C, caller?: Caller): C {
     // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
     const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
+      if (caller)
+        this.#authorize(caller, actionOf(context.clientName, context.commandName), args.input as object);
       const output = await this.#answer(context.clientName, context.commandName, args.input as object);
       return { output, response: {} };
     };
@@ -110,6 +158,68 @@ export class SimulatedAccount {
       override: true,
     });
     return client;
+  }
+
+  /**
+   * A client this account does not serve (DynamoDB: dynalite on loopback) still runs under the
+   * caller's role: each call is authorized and traced here, then sent on.
+   */
+  guard<C extends AnyClient>(client: C, caller: Caller): C {
+    // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
+    const middleware: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const scope = { ...this.#scope(caller) };
+      const requests = dynamoRequests(operation, args.input as Record<string, unknown>, scope);
+      this.#decide(
+        caller,
+        'dynamodb',
+        requests.length ? requests : [{ action: `dynamodb:${operation}`, resource: '*', context: {} }],
+      );
+      return next(args);
+    };
+    client.middlewareStack.add(middleware, {
+      step: 'finalizeRequest',
+      priority: 'low',
+      name: `${MIDDLEWARE_NAME}Guard`,
+      override: true,
+    });
+    return client;
+  }
+
+  #scope(caller: Caller) {
+    return {
+      world: this.#world,
+      accountId: this.accountId,
+      region: this.region,
+      partition: partitionOf(this.region),
+      principalArn: caller.principalArn,
+    };
+  }
+
+  #authorize(caller: Caller, action: string, input: object): void {
+    const service = action.slice(0, action.indexOf(':'));
+    this.#decide(
+      caller,
+      service,
+      authorizationRequests(action, input as Record<string, unknown>, this.#scope(caller)),
+    );
+  }
+
+  /** Traces the call (its first resource) and throws the service's denial if a request is refused. */
+  #decide(caller: Caller, service: string, requests: ReturnType<typeof authorizationRequests>): void {
+    const result = authorize(caller, requests);
+    const first = requests[0];
+    this.trace?.({
+      state: caller.label,
+      action: first?.action ?? 'unknown',
+      resource: first?.resource ?? '*',
+      allowed: result.allowed,
+      requests,
+    });
+    if (result.denied) {
+      const message = serviceMessage(service, denialMessage(caller, result.denied));
+      throw awsError(service as ServicePrefix, denialCode(service), message, 403);
+    }
   }
 
   /** Attempts per IAM-style action (`ec2:DescribeInstances`), retried attempts included. */

@@ -35,7 +35,7 @@ interface ModeledError {
 /** Status codes of unmodeled errors, as AWS sends them; anything else is a 400. */
 const STATUS_BY_CODE: [RegExp, number][] = [
   [
-    /^(AccessDenied|UnauthorizedOperation|AuthFailure|OptInRequired|InvalidClientTokenId|SignatureDoesNotMatch)$/,
+    /^(AccessDenied|AccessDeniedException|AuthorizationError|UnauthorizedOperation|AuthFailure|OptInRequired|InvalidClientTokenId|SignatureDoesNotMatch)$/,
     403,
   ],
   [/^RequestLimitExceeded$/, 503],

@@ -1,11 +1,16 @@
 /** The simulated AWS account: world files served to the real SDK v3 clients. */
+
 export {
+  type AuthorizationRequest,
+  type Caller,
   type ChangeRecord,
   type PublishedMessage,
   SIMULATED_CREDENTIALS,
   SimulatedAccount,
   type SimulatedAccountOptions,
+  type TraceEntry,
 } from './account.ts';
+export { authorize } from './authorization.ts';
 export { type AwsError, awsError, isAwsError, SimulatorError } from './errors.ts';
 export {
   findManagedPolicy,

@@ -109,6 +109,8 @@ const simulation = z.strictObject({
       times: z.number().int().min(1, expected('a whole number of calls >= 1')).optional(),
     }),
   ),
+  /** The policy of whoever calls the account in a CLI scan (null or absent: anyone may do anything). */
+  callerPolicy: policyDocument.nullable().optional(),
 });
 
 export const worldSchema = z

@@ -1,18 +1,18 @@
-/** What every workflow stage is given: clients, the table, the clock and where to log. */
+/** What every workflow stage is given: its own clients and environment, the table, the clock and where to log. */
 import type { AwsClients } from '../aws/clients.ts';
+import type { ClientsOf, EnvOf, StageName } from './manifest.ts';
 import type { RunMetrics } from './metrics.ts';
 import type { RunStore } from './store.ts';
 
-export interface StageDeps {
-  clients: AwsClients;
+/** Only the clients the stage's manifest declares: using another one does not compile. */
+export type StageClients<S extends StageName> = Pick<AwsClients, ClientsOf<S> | 'region'>;
+
+export interface StageDeps<S extends StageName> {
+  clients: StageClients<S>;
+  /** Exactly the variables the manifest declares, each present (checked when the stage is built). */
+  env: Readonly<Record<EnvOf<S>, string>>;
   store: RunStore;
   clock: () => Date;
-  /** SSM parameter path of the settings, e.g. `/ssm-doctor/`. */
-  settingsPrefix: string;
-  /** The SNS topic for emails; absent = do not notify. */
-  topicArn?: string;
-  /** The stack's instance profile that `attach-instance-profile` associates. */
-  instanceProfileName?: string;
   /** Candidates per batch (one fact picture per batch). */
   batchSize: number;
   /** One structured log line (a Powertools Logger in Lambda). */

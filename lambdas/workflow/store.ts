@@ -27,6 +27,9 @@ import type { FindingItem } from './run-data.ts';
 const RUN_DATA_DAYS = 7;
 const LEDGER_DAYS = 90;
 
+/** The partition of the run lock: the only item `Notify failure` may touch. */
+export const LOCK_PARTITION_KEY = 'LOCK';
+
 export const runKey = (runId: string) => `RUN#${runId}`;
 export const batchKey = (index: number) => `BATCH#${String(index).padStart(5, '0')}`;
 export const profilesKey = (index: number) => `PROFILES#${String(index).padStart(5, '0')}`;
@@ -59,7 +62,7 @@ export class RunStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: 'LOCK',
+            pk: LOCK_PARTITION_KEY,
             sk: 'RUN',
             runId,
             acquiredAt: this.clock().toISOString(),
@@ -82,7 +85,7 @@ export class RunStore {
       await this.doc.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: 'LOCK', sk: 'RUN' },
+          Key: { pk: LOCK_PARTITION_KEY, sk: 'RUN' },
           ConditionExpression: 'runId = :runId',
           ExpressionAttributeValues: { ':runId': runId },
         }),

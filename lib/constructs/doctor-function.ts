@@ -10,16 +10,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { STAGE_ENV, type StageName } from '../../lambdas/workflow/manifest.ts';
 
-export const HANDLERS = [
-  'start-run',
-  'diagnose-batch',
-  'remediate',
-  'verify',
-  'report',
-  'notify-failure',
-] as const;
-export type HandlerName = (typeof HANDLERS)[number];
+/** A stage's handler file is named after the stage (lambdas/handlers/<stage>.ts). */
+export type HandlerName = StageName;
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const handlerEntry = (name: HandlerName) => `${PROJECT_ROOT}lambdas/handlers/${name}.ts`;
@@ -29,13 +23,12 @@ export const SERVICE_NAME = 'ssm-doctor';
 export const METRICS_NAMESPACE = 'SsmDoctor';
 
 export interface DoctorFunctionProps {
-  handler: HandlerName;
+  stage: StageName;
   description: string;
   memorySize: number;
   timeout: Duration;
-  tableName: string;
-  settingsPrefix: string;
-  environment?: Record<string, string>;
+  /** Exactly the variables the stage's manifest names. */
+  environment: Record<string, string>;
 }
 
 export class DoctorFunction extends Construct {
@@ -54,13 +47,13 @@ export class DoctorFunction extends Construct {
     // An own role instead of the default one, so no AWSLambdaBasicExecutionRole (logs:* on *).
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `ssm-doctor ${props.handler}: only what this stage needs`,
+      description: `ssm-doctor ${props.stage}: only what this stage needs`,
     });
     logGroup.grantWrite(this.role);
     this.policy = this.role.node.findChild('DefaultPolicy') as iam.Policy;
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: handlerEntry(props.handler),
+      entry: handlerEntry(props.stage),
       handler: 'handler',
       description: props.description,
       projectRoot: PROJECT_ROOT,
@@ -77,8 +70,8 @@ export class DoctorFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        TABLE_NAME: props.tableName,
-        SETTINGS_PREFIX: props.settingsPrefix,
+        // Which stage this function runs, so a template (and the local harness) can tell.
+        [STAGE_ENV]: props.stage,
         ...props.environment,
       },
       bundling: {

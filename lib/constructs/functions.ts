@@ -1,7 +1,7 @@
 /**
- * The six stage functions and what each may do. Every role is generated from the engine's
- * declarations (see `lib/iam/stage-statements.ts`) plus the table, the settings prefix or the
- * topic; nothing else. Each cdk-nag acknowledgement sits next to the grant that causes it.
+ * The six stage functions, one per entry of the stage manifest (`lambdas/workflow/manifest.ts`):
+ * each gets exactly the environment its manifest names and the IAM derived from it
+ * (`lib/iam/stage-policy.ts`); nothing here lists an action.
  *
  * Memory and timeouts come from `npm run bench`: a whole 10,000-instance scan peaks at ~340 MB in
  * one process and makes ~900 calls (~6 s at 25 ms each, serial pages of 50 registrations being the
@@ -14,13 +14,9 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import {
-  diagnosisStatements,
-  discoveryStatement,
-  remediationStatements,
-  verificationStatement,
-} from '../iam/stage-statements.ts';
-import { DoctorFunction, type HandlerName } from './doctor-function.ts';
+import { type EnvName, STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
+import { PUBLISH_ACKNOWLEDGEMENT, stageGrants } from '../iam/stage-policy.ts';
+import { DoctorFunction } from './doctor-function.ts';
 import type { RemediationProfile } from './remediation-profile.ts';
 import type { RunSettings } from './settings.ts';
 
@@ -31,91 +27,63 @@ export interface StageFunctionsProps {
   remediationProfile: RemediationProfile;
 }
 
-const NO_RESOURCE_LEVEL =
-  'These Describe/Get reads support no resource-level permissions, so IAM only accepts Resource "*"; every action is read-only.';
+const SIZING: Record<StageName, { memorySize: number; minutes: number }> = {
+  'start-run': { memorySize: 1024, minutes: 5 },
+  'diagnose-batch': { memorySize: 1024, minutes: 10 },
+  remediate: { memorySize: 512, minutes: 5 },
+  verify: { memorySize: 512, minutes: 2 },
+  report: { memorySize: 512, minutes: 3 },
+  'notify-failure': { memorySize: 512, minutes: 1 },
+};
 
 export class StageFunctions extends Construct {
-  readonly functions: Record<HandlerName, DoctorFunction>;
+  readonly functions: Record<StageName, DoctorFunction>;
 
   constructor(scope: Construct, id: string, props: StageFunctionsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const make = (handler: HandlerName, description: string, memorySize: number, minutes: number, env = {}) =>
-      new DoctorFunction(this, handler, {
-        handler,
-        description,
-        memorySize,
-        timeout: Duration.minutes(minutes),
-        tableName: props.table.tableName,
-        settingsPrefix: props.settings.prefix,
-        environment: env,
-      });
-    const notifyEnv = { TOPIC_ARN: props.topic.topicArn, ACCOUNT_ID: Aws.ACCOUNT_ID };
-    this.functions = {
-      'start-run': make('start-run', 'Takes the run lock, reads settings, discovers candidates', 1024, 5),
-      'diagnose-batch': make('diagnose-batch', 'Collects facts for one batch and runs the checks', 1024, 10),
-      remediate: make('remediate', 'Plans and applies the safe fixes within the rails', 512, 5, {
-        REMEDIATION_INSTANCE_PROFILE_NAME: props.remediationProfile.instanceProfile.instanceProfileName,
-      }),
-      verify: make('verify', 'Re-reads SSM for the instances that were fixed', 512, 2),
-      report: make('report', 'Updates the ledger, emails what changed, releases the lock', 512, 3, notifyEnv),
-      'notify-failure': make(
-        'notify-failure',
-        'Emails a failed run and releases its lock',
-        512,
-        1,
-        notifyEnv,
-      ),
+    const profile = props.remediationProfile;
+    // One value for every variable a manifest may name: the compiler holds this list complete.
+    const values: Record<EnvName, string> = {
+      TABLE_NAME: props.table.tableName,
+      SETTINGS_PREFIX: props.settings.prefix,
+      TOPIC_ARN: props.topic.topicArn,
+      ACCOUNT_ID: Aws.ACCOUNT_ID,
+      PARTITION: Aws.PARTITION,
+      REMEDIATION_INSTANCE_PROFILE_NAME: profile.instanceProfile.instanceProfileName,
     };
-    for (const fn of Object.values(this.functions)) props.table.grantReadWriteData(fn.role);
-
-    const start = this.functions['start-run'];
-    start.addStatements(discoveryStatement(), props.settings.readStatement());
-    start.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
-    start.acknowledge(
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/ssm-doctor/*]',
-      'Reads the settings below its own /ssm-doctor/ prefix only; the names under it are the engine settings.',
-    );
-
-    const diagnose = this.functions['diagnose-batch'];
-    diagnose.addStatements(...diagnosisStatements());
-    diagnose.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
-
-    const remediate = this.functions.remediate;
-    remediate.addStatements(
-      ...remediationStatements({
+    const targets = {
+      table: props.table,
+      topic: props.topic,
+      settingsRead: () => props.settings.readStatement(),
+      fixScope: {
         partition: stack.partition,
         accountId: stack.account,
-        remediationRoleArn: props.remediationProfile.role.roleArn,
-        remediationProfileArn: props.remediationProfile.instanceProfile.instanceProfileArn,
-      }),
-    );
-    remediate.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
-    remediate.acknowledge(
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:instance/*]',
-      'Fixes target whichever instance a run diagnosed; the opt-out tag is enforced by an explicit deny on the same resources.',
-    );
-    remediate.acknowledge(
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
-      'Any instance role may lack the core policy; iam:AttachRolePolicy is pinned to AmazonSSMManagedInstanceCore by an iam:PolicyARN condition; the other actions on roles are reads.',
-    );
-    remediate.acknowledge(
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*]',
-      'Re-reads (iam:GetInstanceProfile) the profile of whichever instance is about to be fixed; read-only.',
-    );
-
-    this.functions.verify.addStatements(verificationStatement());
-    // The report tells "back online" apart from "stopped or terminated" for resolved instances.
-    this.functions.report.addStatements(verificationStatement());
-    this.functions.verify.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
-    this.functions.report.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
-
-    for (const fn of [this.functions.report, this.functions['notify-failure']]) {
-      props.topic.grantPublish(fn.role);
-      fn.acknowledge(
-        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        'Publishing to a KMS-encrypted topic needs GenerateDataKey* (the SNS grant asks for it) and only on the topic key.',
-      );
-    }
+        remediationRoleArn: profile.role.roleArn,
+        remediationProfileArn: profile.instanceProfile.instanceProfileArn,
+      },
+    };
+    const made = STAGE_NAMES.map((stage) => {
+      const manifest = STAGES[stage];
+      const fn = new DoctorFunction(this, stage, {
+        stage,
+        description: manifest.description,
+        memorySize: SIZING[stage].memorySize,
+        timeout: Duration.minutes(SIZING[stage].minutes),
+        environment: Object.fromEntries(manifest.env.map((name: EnvName) => [name, values[name]])),
+      });
+      for (const grant of stageGrants(stack, manifest, targets)) {
+        fn.addStatements(...grant.statements);
+        for (const [finding, reason] of Object.entries(grant.acknowledgements ?? {}))
+          fn.acknowledge(finding, reason);
+      }
+      if (manifest.publishes) {
+        props.topic.grantPublish(fn.role);
+        for (const [finding, reason] of Object.entries(PUBLISH_ACKNOWLEDGEMENT))
+          fn.acknowledge(finding, reason);
+      }
+      return [stage, fn] as const;
+    });
+    this.functions = Object.fromEntries(made) as Record<StageName, DoctorFunction>;
   }
 }

@@ -10,7 +10,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { DoctorFunction, HandlerName } from './doctor-function.ts';
+import { STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
+import type { DoctorFunction } from './doctor-function.ts';
 
 /** Transient Lambda service errors; anything the handler throws is not retried (the run fails loudly). */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -25,7 +26,7 @@ export const EXECUTION_TIMEOUT = Duration.hours(3);
 export const DIAGNOSE_CONCURRENCY = 4;
 
 export interface WorkflowProps {
-  functions: Record<HandlerName, DoctorFunction>;
+  functions: Record<StageName, DoctorFunction>;
 }
 
 export class Workflow extends Construct {
@@ -35,9 +36,10 @@ export class Workflow extends Construct {
     super(scope, id);
     const fn = props.functions;
     const runIdOnly = sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') });
-    const task = (name: string, handler: HandlerName, options: Partial<tasks.LambdaInvokeProps> = {}) =>
-      new tasks.LambdaInvoke(this, name, {
-        lambdaFunction: fn[handler].function,
+    // Each Task state is named as its stage's manifest says (the local harness finds stages by it).
+    const task = (stage: StageName, options: Partial<tasks.LambdaInvokeProps> = {}) =>
+      new tasks.LambdaInvoke(this, STAGES[stage].state, {
+        lambdaFunction: fn[stage].function,
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
         ...options,
@@ -55,7 +57,7 @@ export class Workflow extends Construct {
     });
     // Its own failure still ends the run as failed, which the failed-executions alarm reports.
     // Its result goes beside the caught error, which `Run failed` reports as the run's own.
-    const notifyFailure = task('Notify failure', 'notify-failure', {
+    const notifyFailure = task('notify-failure', {
       // The execution name is the run id, so even a Start run that died holding the lock has it released.
       payload: sfn.TaskInput.fromObject({
         runId: sfn.JsonPath.stringAt('$$.Execution.Name'),
@@ -72,7 +74,7 @@ export class Workflow extends Construct {
 
     // A retried Start run presents the same run id and finds its own lock, instead of being skipped.
     const startRun = onError(
-      task('Start run', 'start-run', {
+      task('start-run', {
         payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$$.Execution.Name') }),
       }),
     );
@@ -85,15 +87,11 @@ export class Workflow extends Construct {
         },
         maxConcurrency: DIAGNOSE_CONCURRENCY,
         resultPath: sfn.JsonPath.DISCARD,
-      }).itemProcessor(task('Diagnose batch', 'diagnose-batch')),
+      }).itemProcessor(task('diagnose-batch')),
     );
-    const remediate = onError(
-      task('Plan and apply fixes', 'remediate', { payload: runIdOnly, resultPath: '$.remediation' }),
-    );
-    const verify = onError(task('Verify', 'verify', { payload: runIdOnly, resultPath: '$.verification' }));
-    const report = onError(
-      task('Report and notify', 'report', { payload: runIdOnly, resultPath: '$.report' }),
-    );
+    const remediate = onError(task('remediate', { payload: runIdOnly, resultPath: '$.remediation' }));
+    const verify = onError(task('verify', { payload: runIdOnly, resultPath: '$.verification' }));
+    const report = onError(task('report', { payload: runIdOnly, resultPath: '$.report' }));
     const waitForAgents = new sfn.Wait(this, 'Wait for agents', {
       time: sfn.WaitTime.secondsPath('$.verifyWaitSeconds'),
     });

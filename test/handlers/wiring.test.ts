@@ -1,19 +1,79 @@
+/**
+ * The handler exports themselves: each fails fast, naming what is missing, when the stack did not
+ * set its environment; each builds only its manifest's clients; production clients retry with the
+ * SDK's adaptive strategy (tests use a zero-delay one, never production code paths).
+ */
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { describe, expect, it } from 'vitest';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler as diagnoseBatch } from '../../lambdas/handlers/diagnose-batch.ts';
+import { handler as notifyFailure } from '../../lambdas/handlers/notify-failure.ts';
+import { handler as remediate } from '../../lambdas/handlers/remediate.ts';
+import { handler as report } from '../../lambdas/handlers/report.ts';
+import { handler as startRun } from '../../lambdas/handlers/start-run.ts';
+import { handler as verify } from '../../lambdas/handlers/verify.ts';
 import { stageDeps } from '../../lambdas/handlers/wiring.ts';
+import { STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
 
-describe('Lambda wiring', () => {
-  it('fails fast, naming the variable, when the stack did not set the environment', () => {
-    delete process.env.TABLE_NAME;
-    expect(() => stageDeps({ ssm: SSMClient })).toThrow('Environment variable TABLE_NAME is not set');
+const HANDLERS = {
+  'start-run': startRun,
+  'diagnose-batch': diagnoseBatch,
+  remediate,
+  verify,
+  report,
+  'notify-failure': notifyFailure,
+};
+
+let saved: NodeJS.ProcessEnv;
+beforeEach(() => {
+  saved = { ...process.env };
+});
+afterEach(() => {
+  process.env = saved;
+});
+
+describe('every handler export', () => {
+  it.each(STAGE_NAMES)(
+    '%s fails fast, naming each variable its manifest needs, when it is missing',
+    async (stage) => {
+      for (const name of STAGES[stage].env) delete process.env[name];
+      const handler = HANDLERS[stage] as (event: unknown) => Promise<unknown>;
+      await expect(async () => handler({ runId: 'r' })).rejects.toThrow(
+        new RegExp(`${STAGES[stage].env.join(', ')} not set for stage ${stage}`),
+      );
+    },
+  );
+});
+
+describe('stageDeps', () => {
+  const runtime = (stage: StageName) => ({
+    env: {
+      AWS_REGION: 'eu-west-1',
+      ...Object.fromEntries(STAGES[stage].env.map((n) => [n, `value-of-${n}`])),
+    },
   });
 
-  it('builds only the clients a handler names, and says so if a stage reaches for another', () => {
-    process.env.TABLE_NAME = 'ssm-doctor-table';
-    process.env.SETTINGS_PREFIX = '/ssm-doctor/';
-    const deps = stageDeps({ ssm: SSMClient });
+  it('gives the stage exactly its manifest variables', () => {
+    const deps = stageDeps(
+      'verify',
+      { ssm: SSMClient },
+      { env: { ...runtime('verify').env, TOPIC_ARN: 'x' } },
+    );
+    expect(deps.env).toEqual({ TABLE_NAME: 'value-of-TABLE_NAME' });
+  });
+
+  it('builds only the clients its handler names, and says so if a stage reaches for another', () => {
+    const deps = stageDeps('verify', { ssm: SSMClient }, runtime('verify'));
     expect(deps.clients.ssm).toBeInstanceOf(SSMClient);
-    expect(() => deps.clients.ec2).toThrow('No ec2 client was wired for this function');
-    expect(stageDeps({})).toBe(deps);
+    expect(() => (deps.clients as unknown as { ec2: unknown }).ec2).toThrow(
+      'No ec2 client was wired for this function',
+    );
+  });
+
+  it('retries with the SDK adaptive strategy in production', async () => {
+    const deps = stageDeps('verify', { ssm: SSMClient }, runtime('verify'));
+    const strategy = await deps.clients.ssm.config.retryStrategy();
+    expect(strategy).toBeInstanceOf(AdaptiveRetryStrategy);
+    expect(await deps.clients.ssm.config.maxAttempts()).toBe(5);
   });
 });

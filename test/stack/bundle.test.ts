@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { HANDLERS } from '../../lib/constructs/doctor-function.ts';
+import { STAGE_NAMES } from '../../lambdas/workflow/manifest.ts';
 import { logicalIdOf, type Synthesized, synthStack } from '../support/local/synth.ts';
 
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
@@ -18,7 +18,7 @@ afterAll(() => synth?.cleanup());
 it('bundles every function into one small ESM file', () => {
   synth = synthStack({ bundling: true });
   const functions = Object.values(synth.json.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(HANDLERS.length);
+  expect(functions).toHaveLength(STAGE_NAMES.length);
   // The assets manifest maps each uploaded object key to its staged folder in the assembly.
   const manifest = JSON.parse(
     readFileSync(join(synth.assembly.directory, 'SsmDoctor.assets.json'), 'utf8'),
@@ -28,7 +28,7 @@ it('bundles every function into one small ESM file', () => {
   const folderOf = (key: string) =>
     Object.values(manifest.files).find((f) => Object.values(f.destinations).some((d) => d.objectKey === key))
       ?.source.path ?? `missing asset for ${key}`;
-  for (const name of HANDLERS) {
+  for (const name of STAGE_NAMES) {
     const fn = synth.json.Resources[logicalIdOf(synth.stack.functions[name].function)];
     const assetDir = join(synth.assembly.directory, folderOf(fn?.Properties.Code.S3Key));
     expect(readdirSync(assetDir)).toEqual(['index.mjs']);

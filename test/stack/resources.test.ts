@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../lambdas/engine/settings.ts';
-import { HANDLERS } from '../../lib/constructs/doctor-function.ts';
+import { STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
 import { RUN_METRICS } from '../../lib/constructs/monitoring.ts';
 import { parameterId, type SettingKey } from '../../lib/parameters.ts';
 import { renderIntrinsic } from '../support/local/render-definition.ts';
@@ -141,7 +141,7 @@ describe('storage and notifications', () => {
 describe('functions', () => {
   it('runs every stage on Node.js 22, arm64, JSON logs, with the Powertools env', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(HANDLERS.length);
+    expect(functions).toHaveLength(STAGE_NAMES.length);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -153,10 +153,20 @@ describe('functions', () => {
             POWERTOOLS_SERVICE_NAME: 'ssm-doctor',
             POWERTOOLS_METRICS_NAMESPACE: 'SsmDoctor',
             TABLE_NAME: { Ref: expect.any(String) },
-            SETTINGS_PREFIX: '/ssm-doctor/',
           },
         },
       });
+      // Exactly what its manifest names (plus the stage itself and Powertools'), nothing else.
+      const variables = fn.Properties.Environment.Variables;
+      const stage = variables.SSM_DOCTOR_STAGE as StageName;
+      expect(Object.keys(variables).sort()).toEqual(
+        [
+          ...STAGES[stage].env,
+          'SSM_DOCTOR_STAGE',
+          'POWERTOOLS_SERVICE_NAME',
+          'POWERTOOLS_METRICS_NAMESPACE',
+        ].sort(),
+      );
       expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
       expect(fn.Properties.Environment.Variables.AWS_NODEJS_CONNECTION_REUSE_ENABLED).toBeUndefined();
     }
@@ -164,8 +174,7 @@ describe('functions', () => {
   });
 
   it('gives the heavy stages more memory and time than the light ones', () => {
-    const fn = (name: (typeof HANDLERS)[number]) =>
-      resources[logicalIdOf(synth.stack.functions[name].function)]?.Properties;
+    const fn = (name: StageName) => resources[logicalIdOf(synth.stack.functions[name].function)]?.Properties;
     expect(fn('start-run')).toMatchObject({ MemorySize: 1024 });
     expect(fn('diagnose-batch')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
     for (const light of ['remediate', 'verify', 'report', 'notify-failure'] as const) {

@@ -1,15 +1,8 @@
-/** One synthesized definition for the file, and a fresh table per run so tests never share a lock or ledger. */
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+/** One synthesized stack for the file, and a fresh table per run so tests never share a lock or ledger. */
 import { loadWorld, type World } from '../../lambdas/sim/index.ts';
-import { synthesizedDefinition } from '../support/local/definition.ts';
+import { localDeployment } from '../support/local/definition.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/local/dynamo-local.ts';
 import { type LocalRun, type LocalRunOptions, runLocally } from '../support/local/run-locally.ts';
-
-let definition: StateMachineDefinition | undefined;
-export function definitionOnce(): StateMachineDefinition {
-  definition ??= synthesizedDefinition();
-  return definition;
-}
 
 export const sampleFleet = () => loadWorld('examples/worlds/sample-fleet.json');
 
@@ -28,7 +21,7 @@ export function run(
   world: World,
   options: Partial<LocalRunOptions> = {},
 ): Promise<LocalRun> {
-  return runLocally({ definition: definitionOnce(), world, dynamo, ...options });
+  return runLocally({ deployment: localDeployment(world, dynamo.tableName), world, dynamo, ...options });
 }
 
 export const statesEntered = (result: LocalRun) =>

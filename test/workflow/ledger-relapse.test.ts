@@ -73,12 +73,14 @@ describe('the ledger of an instance that relapses', () => {
         finding: relapsed,
         subject: { instanceId: A, causes: relapsed.causes, optedOut: false },
       } satisfies FindingItem);
-      const deps: StageDeps = {
+      const deps: StageDeps<'report'> = {
         clients: createClients({ region: 'eu-west-1', simulated: account }),
+        env: {
+          TABLE_NAME: dynamo.tableName,
+          TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:ssm-doctor-notifications',
+        },
         store,
         clock: () => NOW,
-        settingsPrefix: '/ssm-doctor/',
-        topicArn: 'arn:aws:sns:eu-west-1:111122223333:ssm-doctor-notifications',
         batchSize: 100,
         log: () => undefined,
       };

@@ -32,11 +32,16 @@ describe('a run whose candidates use thousands of instance profiles', () => {
     await withTable(async (dynamo) => {
       const account = new SimulatedAccount(fleetWithAProfileEach());
       const store = new RunStore(dynamo.client, dynamo.tableName, () => account.now());
-      const deps: StageDeps = {
+      const deps: StageDeps<'start-run'> = {
         clients: createClients({ region: account.region, simulated: account }),
+        env: {
+          TABLE_NAME: dynamo.tableName,
+          SETTINGS_PREFIX: '/ssm-doctor/',
+          ACCOUNT_ID: account.accountId,
+          PARTITION: 'aws',
+        },
         store,
         clock: () => account.now(),
-        settingsPrefix: '/ssm-doctor/',
         batchSize: 100,
         log: () => undefined,
       };

@@ -13,10 +13,14 @@ import type { BatchItem, RunMeta } from '../run-data.ts';
 import { batchKey } from '../store.ts';
 
 export async function diagnoseBatch(
-  deps: StageDeps,
+  deps: StageDeps<'diagnose-batch'>,
   input: DiagnoseBatchInput,
 ): Promise<DiagnoseBatchOutput> {
   const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
+  // Start run reads DHMC once for the whole run, and only writes batches when there are candidates.
+  if (!meta.dhmc)
+    throw new Error(`Run ${input.runId} has batches but no DHMC picture: Start run did not finish.`);
+  const dhmc = meta.dhmc;
   const batch = await deps.store.getRunItem<BatchItem>(input.runId, batchKey(input.batchIndex));
   const instances = await readRunningInstances(
     deps.clients,
@@ -40,7 +44,7 @@ export async function diagnoseBatch(
     });
   }
   const run = { ...meta.identity, region: meta.region, now: deps.clock(), settings: meta.settings };
-  const { findings, subjects } = await diagnoseCandidates(deps.clients, run, candidates, meta.dhmc);
+  const { findings, subjects } = await diagnoseCandidates(deps.clients, run, candidates, dhmc);
   await deps.store.putFindings(
     input.runId,
     findings.map((finding, i) => ({ finding, subject: subjects[i] as PlanSubject })),

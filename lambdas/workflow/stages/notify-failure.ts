@@ -8,16 +8,14 @@ import type { StageDeps } from '../deps.ts';
 import { renderFailureEmail } from '../email.ts';
 
 export async function notifyFailure(
-  deps: StageDeps,
+  deps: StageDeps<'notify-failure'>,
   input: NotifyFailureInput,
-  accountId: string,
 ): Promise<NotifyFailureOutput> {
   deps.log('Run failed', { runId: input.runId, error: input.error?.Error, cause: input.error?.Cause });
   const released = input.runId ? await deps.store.releaseLock(input.runId) : false;
-  if (!deps.topicArn) return { notified: false };
-  const email = renderFailureEmail(accountId, deps.clients.region, input.runId, input.error);
+  const email = renderFailureEmail(deps.env.ACCOUNT_ID, deps.clients.region, input.runId, input.error);
   await deps.clients.sns.send(
-    new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }),
+    new PublishCommand({ TopicArn: deps.env.TOPIC_ARN, Subject: email.subject, Message: email.body }),
   );
   deps.log('Failure notified', { runId: input.runId, lockReleased: released });
   return { notified: true };

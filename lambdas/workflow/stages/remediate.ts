@@ -9,7 +9,10 @@ import type { StageDeps } from '../deps.ts';
 import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
 import type { FindingItem, ProfilesItem, RunMeta } from '../run-data.ts';
 
-export async function remediateRun(deps: StageDeps, input: RemediateInput): Promise<RemediateOutput> {
+export async function remediateRun(
+  deps: StageDeps<'remediate'>,
+  input: RemediateInput,
+): Promise<RemediateOutput> {
   const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
   const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
   const profiles = await deps.store.queryRunItems<ProfilesItem>(input.runId, 'PROFILES#');
@@ -31,7 +34,7 @@ export async function remediateRun(deps: StageDeps, input: RemediateInput): Prom
   const { findings, counts } = await applyPlan(deps.clients, planned, {
     settings: meta.settings,
     partition: meta.identity.partition,
-    ...(deps.instanceProfileName ? { instanceProfile: deps.instanceProfileName } : {}),
+    instanceProfile: deps.env.REMEDIATION_INSTANCE_PROFILE_NAME,
     log: (entry) => deps.log('Remediation', entry),
     now: deps.clock,
   });

@@ -12,7 +12,7 @@ import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunCh
 import { runMetrics } from '../metrics.ts';
 import type { FindingItem, RunMeta } from '../run-data.ts';
 
-export async function reportRun(deps: StageDeps, input: ReportInput): Promise<ReportOutput> {
+export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): Promise<ReportOutput> {
   const { store } = deps;
   const meta = await store.getRunItem<RunMeta>(input.runId, 'META');
   const items = await store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
@@ -28,11 +28,11 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
   });
   const previous = await store.openLedgerEntries<LedgerEntry>();
   const changes = changesSince(previous, report.findings, report.errors);
-  const notify = Boolean(deps.topicArn) && (meta.settings.notifyOn === 'every-run' || hasChanges(changes));
+  const notify = meta.settings.notifyOn === 'every-run' || hasChanges(changes);
   if (notify) {
     const email = renderRunEmail(report, changes, meta.identity.partition, await backOnline(deps, changes));
     await deps.clients.sns.send(
-      new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }),
+      new PublishCommand({ TopicArn: deps.env.TOPIC_ARN, Subject: email.subject, Message: email.body }),
     );
   }
   // An instance that recovered and is back is news again (not in `previous`), but its entry still
@@ -72,7 +72,7 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
 }
 
 /** Which resolved instances are Online now; `undefined` when SSM cannot say (the email words it neutrally). */
-async function backOnline(deps: StageDeps, changes: RunChanges): Promise<Set<string> | undefined> {
+async function backOnline(deps: StageDeps<'report'>, changes: RunChanges): Promise<Set<string> | undefined> {
   if (!changes.resolved.length) return new Set();
   const read = await readOnline(
     deps.clients.ssm,

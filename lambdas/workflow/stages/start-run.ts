@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Instance } from '@aws-sdk/client-ec2';
 import { readRunDhmc } from '../../aws/collect.ts';
-import { readIdentity } from '../../aws/identity.ts';
 import { readInventory } from '../../aws/inventory.ts';
 import { readSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
@@ -22,7 +21,7 @@ const PROFILE_USERS_KEPT = 50;
 /** A profile takes at most ~3 KB (its ARN, up to 100 ids): 100 of them stay below the 400 KB item limit. */
 const PROFILES_PER_ITEM = 100;
 
-export async function startRun(deps: StageDeps, input: StartRunInput): Promise<StartRunOutput> {
+export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInput): Promise<StartRunOutput> {
   const now = deps.clock();
   const runId = input.runId ?? `${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   if (!(await deps.store.acquireLock(runId, LOCK_SECONDS))) {
@@ -30,11 +29,10 @@ export async function startRun(deps: StageDeps, input: StartRunInput): Promise<S
     return { runId, locked: true, batches: [], candidates: 0, verifyWaitSeconds: 0 };
   }
   try {
-    const { settings, errors } = await readSettings(deps.clients.ssm, deps.settingsPrefix);
-    const [identity, inventory] = await Promise.all([
-      readIdentity(deps.clients),
-      readInventory(deps.clients),
-    ]);
+    const { settings, errors } = await readSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
+    // Where the stage runs is its deployment's, not a question for STS.
+    const identity = { accountId: deps.env.ACCOUNT_ID, partition: deps.env.PARTITION };
+    const inventory = await readInventory(deps.clients);
     const { candidates, summary } = discover(inventory.instances, inventory.registrations, settings, now);
     const batches = batchesOf([...candidates].sort(byProfileThenVpc), deps.batchSize);
     const profiles = profileItems(candidates, inventory.instances);

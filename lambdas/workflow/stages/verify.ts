@@ -8,7 +8,7 @@ import type { VerifyInput, VerifyOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import type { FindingItem } from '../run-data.ts';
 
-export async function verifyRun(deps: StageDeps, input: VerifyInput): Promise<VerifyOutput> {
+export async function verifyRun(deps: StageDeps<'verify'>, input: VerifyInput): Promise<VerifyOutput> {
   const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
   const findings = items.map((item) => item.finding);
   const fixed = new Set(fixedInstanceIds(findings));

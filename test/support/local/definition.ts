@@ -1,13 +1,14 @@
-/** The state machine definition of the real stack, synthesized without bundling and rendered to ASL. */
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { renderDefinition } from './render-definition.ts';
-import { synthStack } from './synth.ts';
+/** The real stack, synthesized once per process and deployed into a world's account and region. */
+import type { World } from '../../../lambdas/sim/index.ts';
+import { deployTemplate, type LocalDeployment, synthesizedTemplate } from './deployment.ts';
+import type { TemplateJson } from './synth.ts';
 
-export function synthesizedDefinition(): StateMachineDefinition {
-  const synthesized = synthStack();
-  try {
-    return renderDefinition(synthesized.json) as unknown as StateMachineDefinition;
-  } finally {
-    synthesized.cleanup();
-  }
+let template: TemplateJson | undefined;
+
+export function localDeployment(
+  world: Pick<World, 'accountId' | 'region'>,
+  tableName: string,
+): LocalDeployment {
+  template ??= synthesizedTemplate();
+  return deployTemplate(template, { accountId: world.accountId, region: world.region, tableName });
 }

@@ -10,6 +10,8 @@ import dynalite from 'dynalite';
 export interface LocalDynamo {
   client: DynamoDBClient;
   tableName: string;
+  /** Another client of the same server (each stage gets its own, under its own role). */
+  newClient(): DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -20,12 +22,18 @@ export async function startLocalDynamo(tableName = 'ssm-doctor-local'): Promise<
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
+  const clients: DynamoDBClient[] = [];
+  const newClient = () => {
+    const made = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 2,
+    });
+    clients.push(made);
+    return made;
+  };
+  const client = newClient();
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -49,9 +57,10 @@ export async function startLocalDynamo(tableName = 'ssm-doctor-local'): Promise<
   return {
     client,
     tableName,
+    newClient,
     close: () =>
       new Promise<void>((resolve) => {
-        client.destroy();
+        for (const made of clients) made.destroy();
         server.close(() => resolve());
       }),
   };

@@ -1,24 +1,26 @@
 /**
  * The deployed service, run here: the state machine definition synthesized from the real stack,
- * executed by aws-local-stepfunctions, each task mapped to the real workflow stage its Lambda
- * handler calls, AWS served by the simulated account and DynamoDB by dynalite on loopback.
+ * executed by aws-local-stepfunctions. Each Task state runs the real Lambda handler export of its
+ * stage, as deployed: with the environment the template gives its function, only the SDK clients
+ * that handler names, and under the role the template gives that function — the simulated account
+ * authorizes every call against that role's statements (DynamoDB calls too, before they reach
+ * dynalite on loopback), so a grant missing from the stack fails here as it would in AWS.
  * `npm run demo` and the workflow tests both run through this.
  */
 import './promise-with-resolvers.ts';
 import { randomUUID } from 'node:crypto';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { createClients } from '../../../lambdas/aws/clients.ts';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../../lambdas/engine/settings.ts';
-import { SimulatedAccount, type World } from '../../../lambdas/sim/index.ts';
-import type { NotifyFailureInput } from '../../../lambdas/workflow/contract.ts';
-import type { StageDeps } from '../../../lambdas/workflow/deps.ts';
-import { diagnoseBatch } from '../../../lambdas/workflow/stages/diagnose-batch.ts';
-import { notifyFailure } from '../../../lambdas/workflow/stages/notify-failure.ts';
-import { remediateRun } from '../../../lambdas/workflow/stages/remediate.ts';
-import { reportRun } from '../../../lambdas/workflow/stages/report.ts';
-import { startRun } from '../../../lambdas/workflow/stages/start-run.ts';
-import { verifyRun } from '../../../lambdas/workflow/stages/verify.ts';
-import { RunStore } from '../../../lambdas/workflow/store.ts';
+import { handler as diagnoseBatch } from '../../../lambdas/handlers/diagnose-batch.ts';
+import { handler as notifyFailure } from '../../../lambdas/handlers/notify-failure.ts';
+import { handler as remediate } from '../../../lambdas/handlers/remediate.ts';
+import { handler as report } from '../../../lambdas/handlers/report.ts';
+import { handler as startRun } from '../../../lambdas/handlers/start-run.ts';
+import { handler as verify } from '../../../lambdas/handlers/verify.ts';
+import type { StageHandler } from '../../../lambdas/handlers/wiring.ts';
+import { SimulatedAccount, type TraceEntry, type World } from '../../../lambdas/sim/index.ts';
+import type { StageName } from '../../../lambdas/workflow/manifest.ts';
+import type { LocalDeployment } from './deployment.ts';
 import type { LocalDynamo } from './dynamo-local.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
@@ -26,8 +28,19 @@ export type LocalEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eve
 
 export const SETTINGS_PREFIX = '/ssm-doctor/';
 
+/** Every stage's real handler export. */
+const HANDLERS: Record<StageName, StageHandler<never, unknown>> = {
+  'start-run': startRun,
+  'diagnose-batch': diagnoseBatch,
+  remediate,
+  verify,
+  report,
+  'notify-failure': notifyFailure,
+};
+
 export interface LocalRunOptions {
-  definition: StateMachineDefinition;
+  /** The synthesized template, deployed (test/support/local/deployment.ts). */
+  deployment: LocalDeployment;
   world: World;
   dynamo: LocalDynamo;
   /** Setting overrides by parameter name, e.g. `{ 'remediation-mode': 'on' }`; the rest take the stack defaults. */
@@ -41,6 +54,8 @@ export interface LocalRunOptions {
   executionName?: string;
   /** An already-built account, e.g. to run twice against the same changing world. */
   account?: SimulatedAccount;
+  /** Every AWS call the run makes (a new account only; an existing one keeps its own trace). */
+  trace?: (entry: TraceEntry) => void;
 }
 
 export interface LocalRun {
@@ -52,45 +67,41 @@ export interface LocalRun {
   logs: { message: string; fields?: Record<string, unknown> }[];
 }
 
-/** The instance profile the stack creates for `attach-instance-profile`, and its role. */
-export const STACK_PROFILE = 'ssm-doctor-remediation';
-const STACK_ROLE = 'ssm-doctor-remediation-role';
-
 /**
  * The world as a deploy of the stack leaves it: the settings in Parameter Store (defaults, then
- * overrides) and the stack's own instance profile, whose role carries AmazonSSMManagedInstanceCore.
+ * overrides) and the stack's own instance profile and role, as the template defines them.
  */
-export function deployedInto(world: World, overrides: Record<string, string> = {}): World {
-  return withStackProfile(seededParameters(world, overrides));
+export function deployedInto(
+  world: World,
+  deployment: LocalDeployment,
+  overrides: Record<string, string> = {},
+): World {
+  return withStackProfile(seededParameters(world, overrides), deployment.instanceProfile);
 }
 
-function withStackProfile(world: World): World {
-  if (world.iam?.InstanceProfiles?.some((p) => p.InstanceProfileName === STACK_PROFILE)) return world;
+function withStackProfile(world: World, stackProfile: LocalDeployment['instanceProfile']): World {
+  if (world.iam?.InstanceProfiles?.some((p) => p.InstanceProfileName === stackProfile.name)) return world;
   const account = world.accountId;
   const role = {
-    RoleName: STACK_ROLE,
-    RoleId: 'AROASSMDOCTORREMEDIATION',
-    Arn: `arn:aws:iam::${account}:role/${STACK_ROLE}`,
+    RoleName: stackProfile.roleName,
+    Arn: `arn:aws:iam::${account}:role/${stackProfile.roleName}`,
     Path: '/',
     CreateDate: world.now ?? '2026-01-01T00:00:00Z',
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     },
-    AttachedPolicies: [
-      {
-        PolicyName: 'AmazonSSMManagedInstanceCore',
-        PolicyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
-      },
-    ],
+    AttachedPolicies: stackProfile.managedPolicyArns.map((PolicyArn) => ({
+      PolicyName: PolicyArn.slice(PolicyArn.lastIndexOf('/') + 1),
+      PolicyArn,
+    })),
   };
   const profile = {
-    InstanceProfileName: STACK_PROFILE,
-    InstanceProfileId: 'AIPASSMDOCTORREMEDIATION',
-    Arn: `arn:aws:iam::${account}:instance-profile/${STACK_PROFILE}`,
+    InstanceProfileName: stackProfile.name,
+    Arn: `arn:aws:iam::${account}:instance-profile/${stackProfile.name}`,
     Path: '/',
     CreateDate: world.now ?? '2026-01-01T00:00:00Z',
-    Roles: [{ RoleName: STACK_ROLE, Arn: role.Arn }],
+    Roles: [{ RoleName: stackProfile.roleName, Arn: role.Arn }],
   };
   return {
     ...world,
@@ -120,34 +131,34 @@ export function seededParameters(world: World, overrides: Record<string, string>
   } as World;
 }
 
-export function topicArnOf(account: SimulatedAccount): string {
-  return `arn:aws:sns:${account.region}:${account.accountId}:ssm-doctor-notifications`;
-}
-
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
-  const account = options.account ?? new SimulatedAccount(deployedInto(options.world, options.settings));
+  const { deployment } = options;
+  const account =
+    options.account ??
+    new SimulatedAccount(deployedInto(options.world, deployment, options.settings), {
+      ...(options.trace ? { trace: options.trace } : {}),
+    });
   const logs: LocalRun['logs'] = [];
-  const deps: StageDeps = {
-    clients: createClients({ region: account.region, simulated: account }),
-    store: new RunStore(options.dynamo.client, options.dynamo.tableName, () => account.now()),
-    clock: () => account.now(),
-    settingsPrefix: SETTINGS_PREFIX,
-    topicArn: topicArnOf(account),
-    instanceProfileName: STACK_PROFILE,
-    batchSize: options.batchSize ?? 100,
-    log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
-  };
-  const stages: Record<string, (input: Json) => Promise<Json>> = {
-    'Start run': (input) => startRun(deps, input as never) as unknown as Promise<Json>,
-    'Diagnose batch': (input) => diagnoseBatch(deps, input as never) as unknown as Promise<Json>,
-    'Plan and apply fixes': (input) => remediateRun(deps, input as never) as unknown as Promise<Json>,
-    Verify: (input) => verifyRun(deps, input as never) as unknown as Promise<Json>,
-    'Report and notify': (input) => reportRun(deps, input as never) as unknown as Promise<Json>,
-    'Notify failure': (input) =>
-      notifyFailure(deps, input as NotifyFailureInput, account.accountId) as unknown as Promise<Json>,
-    ...options.stageOverrides,
-  };
-  const machine = new StateMachine(options.definition, {
+  const stages: Record<string, (input: Json) => Promise<Json>> = {};
+  for (const [state, deployed] of Object.entries(deployment.stages)) {
+    const caller = {
+      label: state,
+      principalArn: account.assumedRoleArn(deployed.roleName, deployed.functionId),
+      policies: deployed.policies,
+    };
+    const invoke = HANDLERS[deployed.stage].withRuntime({
+      env: { ...deployed.env, AWS_REGION: account.region },
+      clients: { simulated: account, caller, retry: 'immediate' },
+      dynamo: account.guard(options.dynamo.newClient(), caller),
+      clock: () => account.now(),
+      log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
+      metrics: () => undefined,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    });
+    stages[state] = (input) => invoke(input as never) as Promise<Json>;
+  }
+  Object.assign(stages, options.stageOverrides);
+  const machine = new StateMachine(deployment.definition, {
     validationOptions: { checkPaths: true, checkArn: false },
   });
   const execution = machine.run(

@@ -24,7 +24,7 @@ function updateSteps(facts: InstanceFacts): string[] {
 export const dhmcAgentVersionCheck: Check = {
   id: ID,
   title: `The agent is ${DHMC_MIN_AGENT_VERSION} or later when the instance relies on DHMC`,
-  reads: ['inventory', 'instanceProfile', 'dhmc', 'images'],
+  reads: ['runningInstances', 'instanceProfile', 'dhmc', 'images'],
   evaluate(facts): CheckResult {
     const { dhmc, reliesOnDhmc } = resolveCredentials(facts);
     const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';

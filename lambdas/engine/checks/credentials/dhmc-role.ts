@@ -30,7 +30,7 @@ function fixes(facts: InstanceFacts, dhmc: DhmcAssessment): string[] {
 export const dhmcRoleCheck: Check = {
   id: ID,
   title: 'The Default Host Management Configuration role is usable when the instance relies on it',
-  reads: ['inventory', 'instanceProfile', 'dhmc'],
+  reads: ['runningInstances', 'instanceProfile', 'dhmc'],
   evaluate(facts): CheckResult {
     const { dhmc, reliesOnDhmc, profile } = resolveCredentials(facts);
     const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';

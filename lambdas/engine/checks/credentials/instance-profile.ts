@@ -43,7 +43,7 @@ function noProfile(
 export const instanceProfileCheck: Check = {
   id: ID,
   title: 'The instance profile exists and holds a role (or DHMC provides credentials)',
-  reads: ['inventory', 'instanceProfile', 'dhmc'],
+  reads: ['runningInstances', 'instanceProfile', 'dhmc'],
   evaluate(facts) {
     const picture = resolveCredentials(facts);
     const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';

@@ -32,7 +32,7 @@ function missingPermissions(
 export const rolePermissionsCheck: Check = {
   id: ID,
   title: `The instance role grants what ${CORE_POLICY} grants`,
-  reads: ['inventory', 'instanceProfile', 'dhmc'],
+  reads: ['runningInstances', 'instanceProfile', 'dhmc'],
   evaluate(facts): CheckResult {
     const subject = roleUnderTest(ID, facts, 'no role permissions to check');
     if (isResult(subject)) return subject;

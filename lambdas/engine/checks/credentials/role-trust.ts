@@ -12,7 +12,7 @@ const ID = 'iam.role-trust';
 export const roleTrustCheck: Check = {
   id: ID,
   title: 'The instance role trusts ec2.amazonaws.com',
-  reads: ['inventory', 'instanceProfile', 'dhmc'],
+  reads: ['runningInstances', 'instanceProfile', 'dhmc'],
   evaluate(facts) {
     const subject = roleUnderTest(ID, facts, 'no role to trust EC2');
     if (isResult(subject)) return subject;

@@ -12,7 +12,7 @@ const ID = 'agent.ami';
 export const agentAmiCheck: Check = {
   id: ID,
   title: "The instance's AMI family ships the SSM Agent",
-  reads: ['inventory', 'images'],
+  reads: ['runningInstances', 'images'],
   evaluate(facts): CheckResult {
     const { instance, ssmStatus } = facts.candidate;
     const instanceId = instance.InstanceId ?? 'the instance';

@@ -17,7 +17,7 @@ function isoOf(value: Date | string | undefined): string | null {
 export const agentRegistrationCheck: Check = {
   id: ID,
   title: 'What Systems Manager last heard from the agent',
-  reads: ['inventory'],
+  reads: ['registrations'],
   evaluate(facts): CheckResult {
     const { instance, ssmStatus, information } = facts.candidate;
     const instanceId = instance.InstanceId ?? 'the instance';

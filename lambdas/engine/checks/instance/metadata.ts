@@ -9,7 +9,7 @@ const ID = 'instance.metadata';
 export const instanceMetadataCheck: Check = {
   id: ID,
   title: 'The instance metadata service is enabled (and IMDSv2 enforced)',
-  reads: ['inventory'],
+  reads: ['runningInstances'],
   evaluate(facts): CheckResult {
     const { InstanceId, MetadataOptions } = facts.candidate.instance;
     const instanceId = InstanceId ?? 'the instance';

@@ -1,0 +1,130 @@
+/**
+ * One declaration per workflow stage: everything a stage may do, in one place. The rest is derived:
+ * - its IAM role (`lib/iam/stage-policy.ts`: the fact sources' actions, the fixes' statements, the
+ *   settings prefix, the topic, the table — no hand-written per-stage statements);
+ * - its Lambda environment (`lib/constructs/functions.ts` sets exactly `env`, and the handler reads
+ *   exactly `env`, failing fast on a missing one);
+ * - the SDK clients its handler builds (`lambdas/handlers/wiring.ts`: the compiler forces the
+ *   handler's client classes to be exactly `clients`, so a bundle carries only those SDKs, and the
+ *   stage code cannot reach a client that is not declared);
+ * - what the local harness gives the stage (test/support/local: the template's role, env and the
+ *   handler's own clients).
+ * Type-only imports: handlers import this file, and it must pull nothing into their bundles.
+ */
+import type { ClientName } from '../aws/client-factory.ts';
+import type { FactSource } from '../engine/fact-sources.ts';
+import type { FixId } from '../engine/report-model.ts';
+
+/** Every environment variable a stage can be given; the stack holds one value for each. */
+export type EnvName =
+  | 'TABLE_NAME'
+  | 'SETTINGS_PREFIX'
+  | 'TOPIC_ARN'
+  | 'ACCOUNT_ID'
+  | 'PARTITION'
+  | 'REMEDIATION_INSTANCE_PROFILE_NAME';
+
+export interface StageManifest {
+  /** The Task state of the state machine that runs this stage. */
+  state: string;
+  description: string;
+  clients: readonly ClientName[];
+  /** AWS reads, by fact source (`engine/fact-sources.ts`). */
+  reads: readonly FactSource[];
+  /** Fixes it may apply (their writes and re-reads, `engine/remediation/fixes.ts`). */
+  fixes: readonly FixId[];
+  /** Reads the run settings below `SETTINGS_PREFIX` (GetParametersByPath). */
+  readsSettings: boolean;
+  /** Publishes to the notification topic. */
+  publishes: boolean;
+  /** `lock`: only the run lock item; `run`: the run's items, the ledger and the lock. */
+  table: 'lock' | 'run';
+  env: readonly EnvName[];
+}
+
+export const STAGES = {
+  'start-run': {
+    state: 'Start run',
+    description: 'Takes the run lock, reads settings, discovers candidates',
+    clients: ['ec2', 'ssm', 'iam'],
+    // DHMC is read once per run here and handed to every batch.
+    reads: ['runningInstances', 'registrations', 'dhmc'],
+    fixes: [],
+    readsSettings: true,
+    publishes: false,
+    table: 'run',
+    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'ACCOUNT_ID', 'PARTITION'],
+  },
+  'diagnose-batch': {
+    state: 'Diagnose batch',
+    description: 'Collects facts for one batch and runs the checks',
+    clients: ['ec2', 'iam', 'cloudwatch'],
+    reads: [
+      'runningInstances',
+      'instanceStatus',
+      'images',
+      'consoleOutput',
+      'network',
+      'instanceProfile',
+      'metadataUsage',
+    ],
+    fixes: [],
+    readsSettings: false,
+    publishes: false,
+    table: 'run',
+    env: ['TABLE_NAME'],
+  },
+  remediate: {
+    state: 'Plan and apply fixes',
+    description: 'Plans and applies the safe fixes within the rails',
+    clients: ['ec2', 'iam'],
+    reads: [],
+    fixes: ['attach-instance-profile', 'attach-core-policy', 'enforce-imdsv2'],
+    readsSettings: false,
+    publishes: false,
+    table: 'run',
+    env: ['TABLE_NAME', 'REMEDIATION_INSTANCE_PROFILE_NAME'],
+  },
+  verify: {
+    state: 'Verify',
+    description: 'Re-reads SSM for the instances that were fixed',
+    clients: ['ssm'],
+    reads: ['registrations'],
+    fixes: [],
+    readsSettings: false,
+    publishes: false,
+    table: 'run',
+    env: ['TABLE_NAME'],
+  },
+  report: {
+    state: 'Report and notify',
+    description: 'Updates the ledger, emails what changed, releases the lock',
+    clients: ['ssm', 'sns'],
+    // Tells "back online" apart from "stopped or terminated" for resolved instances.
+    reads: ['registrations'],
+    fixes: [],
+    readsSettings: false,
+    publishes: true,
+    table: 'run',
+    env: ['TABLE_NAME', 'TOPIC_ARN'],
+  },
+  'notify-failure': {
+    state: 'Notify failure',
+    description: 'Emails a failed run and releases its lock',
+    clients: ['sns'],
+    reads: [],
+    fixes: [],
+    readsSettings: false,
+    publishes: true,
+    table: 'lock',
+    env: ['TABLE_NAME', 'TOPIC_ARN', 'ACCOUNT_ID'],
+  },
+} as const satisfies Record<string, StageManifest>;
+
+export type StageName = keyof typeof STAGES;
+export const STAGE_NAMES = Object.keys(STAGES) as StageName[];
+export type ClientsOf<S extends StageName> = (typeof STAGES)[S]['clients'][number];
+export type EnvOf<S extends StageName> = (typeof STAGES)[S]['env'][number];
+
+/** The stage a Lambda runs: set by the stack, so a function in a template names its stage. */
+export const STAGE_ENV = 'SSM_DOCTOR_STAGE';
