@@ -34,7 +34,15 @@ export async function openAccount(
       );
     }
     const simulated = new SimulatedAccount(world);
-    const clients = createClients({ region: world.region, simulated });
+    // The caller is whoever `simulation.callerPolicy` describes (anyone, without one). A world has
+    // no rate limit to respect, so retries need no back-off.
+    const caller = simulated.cliCaller();
+    const clients = createClients({
+      region: world.region,
+      simulated,
+      ...(caller ? { caller } : {}),
+      retry: 'immediate',
+    });
     return { clients, identity: await readIdentity(clients), simulated, now: simulated.now() };
   }
   const region =

@@ -197,6 +197,8 @@ export class SimulatedAccount {
   }
 
   #authorize(caller: Caller, action: string, input: object): void {
+    // AWS answers GetCallerIdentity for any principal, even under an explicit deny.
+    if (action === 'sts:GetCallerIdentity') return;
     const service = action.slice(0, action.indexOf(':'));
     this.#decide(
       caller,

@@ -19,7 +19,10 @@ export interface Simulated {
 /** `maxAttempts` 3 keeps throttling tests short; the SDK's own retry strategy still runs. */
 export function simulate(world: World): Simulated {
   const account = new SimulatedAccount(world);
-  return { account, clients: createClients({ region: world.region, simulated: account, maxAttempts: 3 }) };
+  return {
+    account,
+    clients: createClients({ region: world.region, simulated: account, maxAttempts: 3, retry: 'immediate' }),
+  };
 }
 
 export const settingsFor = (overrides: Partial<Settings> = {}): Settings => ({

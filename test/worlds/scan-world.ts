@@ -19,7 +19,7 @@ export interface ScannedWorld {
 
 export async function scanWorld(world: World, settings: Partial<Settings> = {}): Promise<ScannedWorld> {
   const account = new SimulatedAccount(world);
-  const clients = createClients({ region: world.region, simulated: account });
+  const clients = createClients({ region: world.region, simulated: account, retry: 'immediate' });
   const report = await scan(clients, {
     accountId: world.accountId,
     partition: 'aws',
