@@ -15,7 +15,7 @@ import {
 import { REGISTER_ACTION } from '../engine/checks/credentials/grants.ts';
 import type { PolicyDocument, ProfilePicture, RolePicture, SimulatedDecisions } from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
-import { attempt, isNotFound, toProblem } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED, isCode, toProblem } from './errors.ts';
 import { drain } from './paging.ts';
 
 export interface RoleRequirement {
@@ -70,8 +70,8 @@ export class IamReader {
       const role = InstanceProfile?.Roles?.[0];
       return readOk({ arn, name, exists: true, role: role ? await this.roleFrom(role, instanceArn) : null });
     } catch (error) {
-      if (isNotFound(error)) return readOk({ arn, name, exists: false, role: null });
-      return readFailed(toProblem('GetInstanceProfile', error));
+      if (isCode(error, 'NoSuchEntity')) return readOk({ arn, name, exists: false, role: null });
+      return readFailed(toProblem('GetInstanceProfile', error, DENIED_OR_THROTTLED));
     }
   }
 
@@ -82,8 +82,8 @@ export class IamReader {
       if (!role) return readOk(null);
       return await this.picture(role, requirement);
     } catch (error) {
-      if (isNotFound(error)) return readOk(null);
-      return readFailed(toProblem('GetRole', error));
+      if (isCode(error, 'NoSuchEntity')) return readOk(null);
+      return readFailed(toProblem('GetRole', error, DENIED_OR_THROTTLED));
     }
   }
 
@@ -103,11 +103,15 @@ export class IamReader {
     instanceArn?: string,
   ): Promise<Readout<RolePicture>> {
     const name = role.RoleName ?? '';
-    const attached = await attempt('ListAttachedRolePolicies', () =>
-      drain(
-        paginateListAttachedRolePolicies({ client: this.iam, pageSize: 100 }, { RoleName: name }),
-        (p) => p.AttachedPolicies,
-      ),
+    const attached = await attempt(
+      'ListAttachedRolePolicies',
+      () =>
+        drain(
+          paginateListAttachedRolePolicies({ client: this.iam, pageSize: 100 }, { RoleName: name }),
+          (p) => p.AttachedPolicies,
+        ),
+      // A role deleted since its profile was read is gone: say so rather than guess.
+      [...DENIED_OR_THROTTLED, 'NoSuchEntity'],
     );
     if (!attached.ok) return attached;
     const attachedPolicyArns = attached.value.map((p) => p.PolicyArn ?? '').filter(Boolean);
@@ -152,19 +156,25 @@ export class IamReader {
     actions: readonly string[],
     resourceArns?: string[],
   ): Promise<Readout<SimulatedDecisions>> {
-    return attempt('SimulatePrincipalPolicy', async () => {
-      const { EvaluationResults = [] } = await this.iam.send(
-        new SimulatePrincipalPolicyCommand({
-          PolicySourceArn: roleArn,
-          ActionNames: [...actions],
-          ...(resourceArns ? { ResourceArns: resourceArns } : {}),
-        }),
-      );
-      const decisions: SimulatedDecisions = {};
-      for (const result of EvaluationResults) {
-        if (result.EvalActionName) decisions[result.EvalActionName] = result.EvalDecision ?? 'implicitDeny';
-      }
-      return decisions;
-    });
+    return attempt(
+      'SimulatePrincipalPolicy',
+      async () => {
+        const { EvaluationResults = [] } = await this.iam.send(
+          new SimulatePrincipalPolicyCommand({
+            PolicySourceArn: roleArn,
+            ActionNames: [...actions],
+            ...(resourceArns ? { ResourceArns: resourceArns } : {}),
+          }),
+        );
+        const decisions: SimulatedDecisions = {};
+        for (const result of EvaluationResults) {
+          if (result.EvalActionName) decisions[result.EvalActionName] = result.EvalDecision ?? 'implicitDeny';
+        }
+        return decisions;
+      },
+      // PolicyEvaluation/InvalidInput: IAM cannot simulate this role's policies (a broken document,
+      // an unusual principal): unknown for this role, not an outage.
+      [...DENIED_OR_THROTTLED, 'NoSuchEntity', 'PolicyEvaluation', 'InvalidInput'],
+    );
   }
 }

@@ -17,7 +17,7 @@ import {
   paginateDescribeInstanceStatus,
 } from '@aws-sdk/client-ec2';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
-import { attempt } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED } from './errors.ts';
 import { chunk, drain } from './paging.ts';
 
 /**
@@ -30,20 +30,24 @@ export async function readStatuses(
   instanceIds: readonly string[],
 ): Promise<Map<string, Readout<InstanceStatus | undefined>>> {
   const notOk = ['impaired', 'initializing', 'insufficient-data'];
-  const read = await attempt('DescribeInstanceStatus', async () => {
-    const [instance, system] = await Promise.all(
-      ['instance-status.status', 'system-status.status'].map((Name) =>
-        drain(
-          paginateDescribeInstanceStatus(
-            { client: ec2, pageSize: 1000 },
-            { Filters: [{ Name, Values: notOk }] },
+  const read = await attempt(
+    'DescribeInstanceStatus',
+    async () => {
+      const [instance, system] = await Promise.all(
+        ['instance-status.status', 'system-status.status'].map((Name) =>
+          drain(
+            paginateDescribeInstanceStatus(
+              { client: ec2, pageSize: 1000 },
+              { Filters: [{ Name, Values: notOk }] },
+            ),
+            (page) => page.InstanceStatuses,
           ),
-          (page) => page.InstanceStatuses,
         ),
-      ),
-    );
-    return new Map([...(instance ?? []), ...(system ?? [])].map((status) => [status.InstanceId, status]));
-  });
+      );
+      return new Map([...(instance ?? []), ...(system ?? [])].map((status) => [status.InstanceId, status]));
+    },
+    DENIED_OR_THROTTLED,
+  );
   return new Map(
     instanceIds.map((id) => [id, read.ok ? readOk(read.value.get(id)) : readFailed(read.problem)]),
   );
@@ -57,14 +61,18 @@ export async function readImages(
   const result = new Map<string, Readout<Image | undefined>>();
   await Promise.all(
     chunk([...new Set(imageIds)]).map(async (ids) => {
-      const read = await attempt('DescribeImages', () =>
-        drain(
-          paginateDescribeImages(
-            { client: ec2, pageSize: 1000 },
-            { Filters: [{ Name: 'image-id', Values: ids }], IncludeDeprecated: true },
+      const read = await attempt(
+        'DescribeImages',
+        () =>
+          drain(
+            paginateDescribeImages(
+              { client: ec2, pageSize: 1000 },
+              { Filters: [{ Name: 'image-id', Values: ids }], IncludeDeprecated: true },
+            ),
+            (p) => p.Images,
           ),
-          (p) => p.Images,
-        ),
+        // By filter: an AMI that is gone is absent from the answer, not an error.
+        DENIED_OR_THROTTLED,
       );
       const byId = new Map(read.ok ? read.value.map((image) => [image.ImageId, image]) : []);
       for (const id of ids) result.set(id, read.ok ? readOk(byId.get(id)) : readFailed(read.problem));
@@ -80,8 +88,11 @@ export async function readConsoleOutputs(
 ): Promise<Map<string, Readout<string | undefined>>> {
   const entries = await Promise.all(
     instanceIds.map(async (InstanceId) => {
-      const read = await attempt('GetConsoleOutput', () =>
-        ec2.send(new GetConsoleOutputCommand({ InstanceId })),
+      const read = await attempt(
+        'GetConsoleOutput',
+        () => ec2.send(new GetConsoleOutputCommand({ InstanceId })),
+        // The instance may be gone since the batch read it.
+        [...DENIED_OR_THROTTLED, 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed'],
       );
       const text: Readout<string | undefined> = read.ok
         ? readOk(read.value.Output ? Buffer.from(read.value.Output, 'base64').toString('utf8') : undefined)
@@ -122,7 +133,11 @@ export async function readMetadataNoToken(
         },
         ReturnData: true,
       }));
-      const read = await attempt('GetMetricData', () => readAllMetricData(cloudwatch, queries, start, now));
+      const read = await attempt(
+        'GetMetricData',
+        () => readAllMetricData(cloudwatch, queries, start, now),
+        DENIED_OR_THROTTLED,
+      );
       ids.forEach((id, i) => {
         const values = read.ok ? read.value.get(`q${i}`) : undefined;
         result.set(

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import type { Readout } from '../engine/readout.ts';
 import type { AwsClients } from './clients.ts';
-import { attempt } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED, isCode } from './errors.ts';
 import { chunk, drain } from './paging.ts';
 
 export interface Inventory {
@@ -84,17 +84,36 @@ export async function readOnline(
   ssm: SSMClient,
   instanceIds: readonly string[],
 ): Promise<Readout<Set<string>>> {
-  return attempt('DescribeInstanceInformation', async () => {
-    const online = new Set<string>();
-    for (const ids of chunk(instanceIds, IDS_PER_CALL)) {
-      const pages = paginateDescribeInstanceInformation(
-        { client: ssm, pageSize: IDS_PER_CALL },
-        { Filters: [{ Key: 'InstanceIds', Values: ids }] },
-      );
-      for (const info of await drain(pages, (page) => page.InstanceInformationList)) {
-        if (info.PingStatus === 'Online' && info.InstanceId) online.add(info.InstanceId);
+  return attempt(
+    'DescribeInstanceInformation',
+    async () => {
+      const online = new Set<string>();
+      for (const ids of chunk(instanceIds, IDS_PER_CALL)) {
+        for (const id of await onlineAmong(ssm, ids)) online.add(id);
       }
-    }
-    return online;
-  });
+      return online;
+    },
+    DENIED_OR_THROTTLED,
+  );
+}
+
+/**
+ * SSM answers `InvalidInstanceId` for a whole request when any id in the filter is not a managed
+ * node — which is what a freshly fixed instance usually is. Halve the ids until the unregistered
+ * ones stand alone: an unregistered id is simply not online (a few calls for a handful of them).
+ */
+async function onlineAmong(ssm: SSMClient, ids: readonly string[]): Promise<string[]> {
+  try {
+    const pages = paginateDescribeInstanceInformation(
+      { client: ssm, pageSize: IDS_PER_CALL },
+      { Filters: [{ Key: 'InstanceIds', Values: [...ids] }] },
+    );
+    const infos = await drain(pages, (page) => page.InstanceInformationList);
+    return infos.filter((i) => i.PingStatus === 'Online' && i.InstanceId).map((i) => i.InstanceId as string);
+  } catch (error) {
+    if (!isCode(error, 'InvalidInstanceId')) throw error;
+    if (ids.length === 1) return [];
+    const half = Math.ceil(ids.length / 2);
+    return [...(await onlineAmong(ssm, ids.slice(0, half))), ...(await onlineAmong(ssm, ids.slice(half)))];
+  }
 }

@@ -20,12 +20,17 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Candidate, NetworkPicture, VpcDnsAttributes } from '../engine/facts.ts';
 import { type Readout, readOk } from '../engine/readout.ts';
-import { attempt } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED } from './errors.ts';
 import { drain, missingKey, readByKey, readIdsIntoKeys } from './paging.ts';
 
 export const SSM_SERVICES = ['ssm', 'ec2messages', 'ssmmessages'] as const;
 
 const PAGE = 1000;
+/**
+ * Every network read filters by id (never `…Ids`), so a vanished resource is absent, not an
+ * `…NotFound`: only a denial, or throttling past the SDK's retries, becomes a value.
+ */
+const FILTERED_READ = DENIED_OR_THROTTLED;
 const byFilter = (name: string, values: string[]): Filter[] => [{ Name: name, Values: values }];
 
 export async function collectNetworkPictures(
@@ -48,6 +53,7 @@ export async function collectNetworkPictures(
         'DescribeVpcs',
         (ids) => drain(paginateDescribeVpcs(client, { Filters: byFilter('vpc-id', ids) }), (p) => p.Vpcs),
         (v) => [v.VpcId],
+        FILTERED_READ,
       ),
       readByKey(
         vpcIds,
@@ -55,6 +61,7 @@ export async function collectNetworkPictures(
         (ids) =>
           drain(paginateDescribeSubnets(client, { Filters: byFilter('vpc-id', ids) }), (p) => p.Subnets),
         (s) => [s.VpcId],
+        FILTERED_READ,
       ),
       readByKey(
         vpcIds,
@@ -65,6 +72,7 @@ export async function collectNetworkPictures(
             (p) => p.RouteTables,
           ),
         (t) => [t.VpcId],
+        FILTERED_READ,
       ),
       readByKey(
         vpcIds,
@@ -75,6 +83,7 @@ export async function collectNetworkPictures(
             (p) => p.InternetGateways,
           ),
         (g) => (g.Attachments ?? []).map((a) => a.VpcId),
+        FILTERED_READ,
       ),
       readByKey(
         vpcIds,
@@ -85,6 +94,7 @@ export async function collectNetworkPictures(
             (p) => p.NatGateways,
           ),
         (n) => [n.VpcId],
+        FILTERED_READ,
       ),
       readByKey(
         vpcIds,
@@ -101,6 +111,7 @@ export async function collectNetworkPictures(
             (p) => p.VpcEndpoints,
           ),
         (e) => [e.VpcId],
+        FILTERED_READ,
       ),
       readByKey(
         vpcIds,
@@ -111,6 +122,7 @@ export async function collectNetworkPictures(
             (p) => p.NetworkAcls,
           ),
         (a) => [a.VpcId],
+        FILTERED_READ,
       ),
     ]);
 
@@ -135,6 +147,7 @@ export async function collectNetworkPictures(
           (p) => p.NetworkInterfaces,
         ),
       (n) => [n.VpcId],
+      FILTERED_READ,
     ),
     readIdsIntoKeys(
       groupIds,
@@ -146,6 +159,7 @@ export async function collectNetworkPictures(
           (p) => p.SecurityGroups,
         ),
       (g) => [g.VpcId],
+      FILTERED_READ,
     ),
     readByKey(
       dhcpIds,
@@ -156,6 +170,7 @@ export async function collectNetworkPictures(
           (p) => p.DhcpOptions,
         ),
       (d) => [d.DhcpOptionsId],
+      FILTERED_READ,
     ),
     readDnsAttributes(ec2, vpcIds),
   ]);
@@ -176,8 +191,10 @@ export async function collectNetworkPictures(
       endpointInterfaces: interfaces.get(vpcId) ?? readOk([]),
       securityGroups: groups.get(vpcId) ?? missingKey('DescribeSecurityGroups', vpcId),
       networkAcls: networkAcls.get(vpcId) ?? missingKey('DescribeNetworkAcls', vpcId),
-      dhcpOptions:
-        !vpcValue?.DhcpOptionsId || vpcValue.DhcpOptionsId === 'default'
+      // Without the VPC its DHCP options are unknown too: never guessed as "none set".
+      dhcpOptions: !vpc.ok
+        ? vpc
+        : !vpcValue?.DhcpOptionsId || vpcValue.DhcpOptionsId === 'default'
           ? readOk(undefined)
           : dhcp
             ? dhcp.ok
@@ -201,7 +218,13 @@ async function readDnsAttributes(
   const entries = await Promise.all(
     vpcIds.map(
       async (vpcId) =>
-        [vpcId, await attempt('DescribeVpcAttribute', () => describeDnsAttributes(ec2, vpcId))] as const,
+        [
+          vpcId,
+          await attempt('DescribeVpcAttribute', () => describeDnsAttributes(ec2, vpcId), [
+            ...DENIED_OR_THROTTLED,
+            'InvalidVpcID.NotFound',
+          ]),
+        ] as const,
     ),
   );
   return new Map(entries);

@@ -4,7 +4,7 @@
  * of calls per resource type, not one per instance.
  */
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
-import { attempt } from './errors.ts';
+import { attempt, type ExpectedError } from './errors.ts';
 
 /** EC2 accepts up to 200 values in one filter; 100 keeps requests small and well inside it. */
 export const FILTER_CHUNK = 100;
@@ -31,11 +31,12 @@ export async function readByKey<T>(
   operation: string,
   read: (keys: string[]) => Promise<T[]>,
   keysOf: (item: T) => (string | undefined)[],
+  expected: readonly ExpectedError[],
 ): Promise<Map<string, Readout<T[]>>> {
   const result = new Map<string, Readout<T[]>>();
   await Promise.all(
     chunk([...new Set(keys)]).map(async (part) => {
-      const readout = await attempt(operation, () => read(part));
+      const readout = await attempt(operation, () => read(part), expected);
       for (const key of part) result.set(key, readout.ok ? readOk([]) : readFailed(readout.problem));
       if (readout.ok) fileUnderKeys(result, readout.value, keysOf);
     }),
@@ -54,9 +55,10 @@ export async function readIdsIntoKeys<T>(
   operation: string,
   read: (ids: string[]) => Promise<T[]>,
   keysOf: (item: T) => (string | undefined)[],
+  expected: readonly ExpectedError[],
 ): Promise<Map<string, Readout<T[]>>> {
   const parts = await Promise.all(
-    chunk([...new Set(ids)]).map((part) => attempt(operation, () => read(part))),
+    chunk([...new Set(ids)]).map((part) => attempt(operation, () => read(part), expected)),
   );
   const failed = parts.find((part) => !part.ok);
   const result = new Map<string, Readout<T[]>>();

@@ -33,7 +33,7 @@ import {
 import { GetServiceSettingCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.ts';
 import { DHMC_SETTING_ID } from './dhmc.ts';
-import { isNotFound } from './errors.ts';
+import { isCode } from './errors.ts';
 import { profileNameOf, roleNameOf } from './iam.ts';
 import type { Identity } from './identity.ts';
 import { readConsoleOutputs, readMetadataNoToken } from './instance.ts';
@@ -162,7 +162,7 @@ async function recordIam(clients: AwsClients, profileArns: string[], dhmcSetting
       );
       if (InstanceProfile) profiles.push(InstanceProfile);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isCode(error, 'NoSuchEntity')) throw error;
     }
   }
   const roleNames = unique([
@@ -196,7 +196,7 @@ async function recordPolicy(clients: AwsClients, PolicyArn: string) {
     );
     return { Arn: PolicyArn, PolicyName: Policy?.PolicyName, Document: PolicyVersion?.Document };
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isCode(error, 'NoSuchEntity')) return undefined;
     throw error;
   }
 }
@@ -207,7 +207,7 @@ async function recordRole(clients: AwsClients, RoleName: string) {
   try {
     role = (await iam.send(new GetRoleCommand({ RoleName }))).Role;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isCode(error, 'NoSuchEntity')) return undefined;
     throw error;
   }
   const [attached, inlineNames] = await Promise.all([

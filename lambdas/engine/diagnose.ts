@@ -9,6 +9,7 @@ import type { InstanceFacts } from './facts.ts';
 import { genericNextSteps } from './next-steps.ts';
 import { nameOf, platformOf } from './platform.ts';
 import type { Finding } from './report-model.ts';
+import { unreadableReads, unreadableStep } from './unreadable.ts';
 
 export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CHECKS): Finding {
   const results = checks.flatMap((check) => evaluateSafely(check, facts));
@@ -21,6 +22,10 @@ export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CH
   const specific = results.flatMap((r) =>
     r.status === 'fail' || r.status === 'warn' ? (r.nextSteps ?? []) : [],
   );
+  // What could not be read is said first when nothing else explains the instance.
+  const unreadable = unreadableReads(facts);
+  const readStep = unreadableStep(unreadable);
+  const uncertain = unreadable.length > 0 || results.some((r) => r.status === 'unknown');
   return {
     instanceId,
     name: nameOf(candidate),
@@ -30,8 +35,14 @@ export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CH
     checks: results,
     remediations: [],
     nextSteps: [
-      ...new Set([...specific, ...genericNextSteps(rootCause, platform, partition, region, instanceId)]),
+      ...new Set([
+        ...(readStep && rootCause === 'UNKNOWN' ? [readStep] : []),
+        ...specific,
+        ...(readStep && rootCause !== 'UNKNOWN' ? [readStep] : []),
+        ...genericNextSteps(rootCause, platform, partition, region, instanceId, !uncertain),
+      ]),
     ],
+    ...(unreadable.length ? { unreadable } : {}),
     instance: {
       platform,
       ...(instance.VpcId ? { vpcId: instance.VpcId } : {}),

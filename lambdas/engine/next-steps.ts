@@ -47,15 +47,17 @@ const UNKNOWN_STEPS = [
   'Nothing blocking was found from outside the instance: confirm the agent is installed and running, and that any HTTP(S) proxy lets the endpoints through with 169.254.169.254 in no_proxy.',
 ];
 
+/** `checkedEverything`: false when a check could not decide; then "nothing blocking" is not said. */
 export function genericNextSteps(
   rootCause: RootCause,
   platform: Platform,
   partition: string,
   region: string,
   instanceId: string,
+  checkedEverything = true,
 ): string[] {
   return [
-    ...(rootCause === 'UNKNOWN' ? UNKNOWN_STEPS : []),
+    ...(rootCause === 'UNKNOWN' && checkedEverything ? UNKNOWN_STEPS : []),
     ...onInstanceSteps(platform, partition, region),
     ...consoleLinks(partition, region, instanceId),
   ];

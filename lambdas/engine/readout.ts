@@ -11,6 +11,12 @@ export interface ReadProblem {
   /** The AWS error code, e.g. `UnauthorizedOperation`, `ThrottlingException`. */
   code: string;
   message: string;
+  /**
+   * `denied` / `throttled`: the read could not be made, which a person must fix (a run-level
+   * error names it); `gone`: what was asked for does not exist (any more); absent: not read for
+   * another reason (not asked, no data points).
+   */
+  kind?: 'denied' | 'throttled' | 'gone';
 }
 
 export const readOk = <T>(value: T): Readout<T> => ({ ok: true, value });

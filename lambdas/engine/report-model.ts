@@ -67,8 +67,17 @@ export interface Finding {
   checks: CheckResult[];
   remediations: Remediation[];
   nextSteps: string[];
+  /** Reads this finding needed that were denied or throttled (the run's `errors` name what to grant). */
+  unreadable?: UnreadableRead[];
   /** Extra context that does not fit elsewhere: platform, vpc, subnet, profile, agent, last ping. */
   instance: FindingInstance;
+}
+
+export interface UnreadableRead {
+  /** IAM action of the read, e.g. `ec2:DescribeRouteTables`. */
+  api: string;
+  /** The AWS error code, e.g. `UnauthorizedOperation`. */
+  code: string;
 }
 
 export interface FindingInstance {
@@ -91,12 +100,15 @@ export interface Summary {
   inGracePeriod: number;
 }
 
+/** A run-level problem (report-format.md `errors`): a bad or missing setting, an area that could not be read. */
 export interface RunError {
-  /** e.g. `setting`, `discovery`, `permissions`. */
-  kind: string;
+  /** `InvalidSetting`, or the AWS error code of a read denied or throttled for a whole area. */
+  code: string;
   message: string;
-  /** The parameter, operation or area it concerns. */
-  subject?: string;
+  /** The read that failed, as an IAM action (`ec2:DescribeRouteTables`). */
+  api?: string;
+  /** The setting's parameter name. */
+  parameter?: string;
 }
 
 export interface Report {

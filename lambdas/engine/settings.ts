@@ -107,8 +107,8 @@ export function parseSettings(
       settings[key] = parsed.data;
     } else {
       errors.push({
-        kind: 'setting',
-        subject: spec.parameter,
+        code: 'InvalidSetting',
+        parameter: spec.parameter,
         message: `Setting ${spec.parameter} has the invalid value ${JSON.stringify(value)}; accepted: ${spec.accepted}. Using ${JSON.stringify(defaults[key as keyof Settings])} and remediation is off for this run.`,
       });
     }

@@ -13,6 +13,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AwsClients, buildClients, type ClientOptions } from '../aws/client-factory.ts';
+import { outageOf } from '../aws/errors.ts';
 import { DEFAULT_BATCH_SIZE, type StageDeps } from '../workflow/deps.ts';
 import { type ClientsOf, type EnvOf, STAGES, type StageName } from '../workflow/manifest.ts';
 import type { RunMetrics } from '../workflow/metrics.ts';
@@ -109,12 +110,21 @@ export function stageHandler<S extends StageName, I, O>(
   let deps: StageDeps<S> | undefined;
   const handler = (event: I) => {
     deps ??= stageDeps(stage, classes, { env: process.env });
-    return run(deps, event);
+    return reportingOutages(run(deps, event));
   };
   return Object.assign(handler, {
     withRuntime: (runtime: StageRuntime) => {
       const local = stageDeps(stage, classes, runtime);
-      return (event: I) => run(local, event);
+      return (event: I) => reportingOutages(run(local, event));
     },
   });
+}
+
+/** An AWS outage leaves the stage as `AwsOutage`, the error the workflow retries (lib/constructs/workflow.ts). */
+async function reportingOutages<O>(work: Promise<O>): Promise<O> {
+  try {
+    return await work;
+  } catch (error) {
+    throw outageOf(error) ?? error;
+  }
 }

@@ -12,6 +12,7 @@ import { optedOutInstances, type PlanContext, planRemediations } from '../engine
 import { buildReport } from '../engine/report.ts';
 import type { Report, RunError } from '../engine/report-model.ts';
 import type { RunContext } from '../engine/run-context.ts';
+import { unreadableErrors } from '../engine/unreadable.ts';
 import { diagnoseCandidates } from './diagnose-candidates.ts';
 
 export interface ScanOptions {
@@ -51,6 +52,6 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
     settings: run.settings,
     summary,
     findings,
-    errors: options.errors ?? [],
+    errors: [...(options.errors ?? []), ...unreadableErrors(findings)],
   });
 }

@@ -72,6 +72,24 @@ function describeInstanceInformation(input: DescribeInstanceInformationRequest, 
       informationFilter(ctx, f.key ?? '', f.valueSet),
     ),
   ];
+  // As SSM does: an InstanceIds filter naming an id that is not a managed node fails the request.
+  const registered = new Set(ctx.world.ssm.InstanceInformationList.map((i) => i.InstanceId));
+  const askedIds = [
+    ...(input.Filters ?? [])
+      .filter((f) => f.Key?.toLowerCase() === 'instanceids')
+      .flatMap((f) => f.Values ?? []),
+    ...(input.InstanceInformationFilterList ?? [])
+      .filter((f) => f.key?.toLowerCase() === 'instanceids')
+      .flatMap((f) => f.valueSet ?? []),
+  ];
+  const unregistered = askedIds.filter((id) => !registered.has(id));
+  if (unregistered.length) {
+    throw awsError(
+      'ssm',
+      'InvalidInstanceId',
+      `Instances [[${unregistered.join(', ')}]] not in a valid state for account ${ctx.accountId}`,
+    );
+  }
   const matching = ctx.world.ssm.InstanceInformationList.filter((i) => predicates.every((p) => p(i)));
   const { items, next } = page(
     'ssm',

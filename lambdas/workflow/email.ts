@@ -42,7 +42,7 @@ export function renderRunEmail(
     changes.resolved.length && `${changes.resolved.length} resolved`,
     changes.fixesApplied.length && `${changes.fixesApplied.length} fixed`,
     changes.fixesFailed.length && `${changes.fixesFailed.length} fix failed`,
-    changes.settingErrors.length && 'settings invalid',
+    changes.configurationErrors.length && 'configuration problems',
   ].filter(Boolean);
   const subject = `ssm-doctor: ${n} unmanaged instance${n === 1 ? '' : 's'} in ${where}${news.length ? ` (${news.join(', ')})` : ''}`;
   const s = report.summary;

@@ -26,7 +26,8 @@ export interface RunChanges {
   resolved: LedgerEntry[];
   fixesApplied: Finding[];
   fixesFailed: Finding[];
-  settingErrors: RunError[];
+  /** Run-level problems (settings, unreadable areas): news while they last. */
+  configurationErrors: RunError[];
 }
 
 export function changesSince(
@@ -46,7 +47,7 @@ export function changesSince(
     resolved: [...previous.values()].filter((entry) => !current.has(entry.instanceId)),
     fixesApplied: [...new Set([...touched('applied'), ...touched('verified')])],
     fixesFailed: touched('failed'),
-    settingErrors: errors.filter((e) => e.kind === 'setting'),
+    configurationErrors: [...errors],
   };
 }
 

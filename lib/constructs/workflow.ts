@@ -23,6 +23,8 @@ export const LAMBDA_SERVICE_ERRORS = [
 
 /** Longest verify wait (120 min, SETTING_SPECS) plus an hour of work for a large region. */
 export const EXECUTION_TIMEOUT = Duration.hours(3);
+/** The error name a stage fails with when AWS itself is unwell (`AwsOutage` in lambdas/aws/errors.ts). */
+export const AWS_OUTAGE_ERROR = 'AwsOutage';
 export const DIAGNOSE_CONCURRENCY = 4;
 
 export interface WorkflowProps {
@@ -43,13 +45,23 @@ export class Workflow extends Construct {
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
         ...options,
-      }).addRetry({
-        errors: LAMBDA_SERVICE_ERRORS,
-        interval: Duration.seconds(2),
-        backoffRate: 2,
-        maxAttempts: 4,
-        jitterStrategy: sfn.JitterType.FULL,
-      });
+      })
+        .addRetry({
+          errors: LAMBDA_SERVICE_ERRORS,
+          interval: Duration.seconds(2),
+          backoffRate: 2,
+          maxAttempts: 4,
+          jitterStrategy: sfn.JitterType.FULL,
+        })
+        // An AWS service outage met by the stage (lambdas/aws/errors.ts): try again a little later,
+        // then fail the run loudly rather than report the outage as findings.
+        .addRetry({
+          errors: [AWS_OUTAGE_ERROR],
+          interval: Duration.seconds(30),
+          backoffRate: 2,
+          maxAttempts: 3,
+          jitterStrategy: sfn.JitterType.FULL,
+        });
 
     const runFailed = new sfn.Fail(this, 'Run failed', {
       errorPath: '$.error.Error',

@@ -40,7 +40,7 @@ describe('parseSettings', () => {
     const { settings, errors } = parseSettings({ 'remediation-mode': 'on', [parameter]: value });
     expect(settings.remediationMode).toBe('off');
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.subject).toBe(parameter);
+    expect(errors[0]?.parameter).toBe(parameter);
     expect(errors[0]?.message).toContain(accepted);
     expect(errors[0]?.message).toContain(JSON.stringify(value));
   });

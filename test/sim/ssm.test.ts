@@ -53,11 +53,19 @@ describe('DescribeInstanceInformation', () => {
     );
     expect(lost.InstanceInformationList?.map((i) => i.InstanceId)).toEqual(['i-0000', 'i-0010', 'i-0020']);
     const byId = await sim.ssm.send(
-      new DescribeInstanceInformationCommand({
-        Filters: [{ Key: 'InstanceIds', Values: ['i-0003', 'i-9999'] }],
-      }),
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: ['i-0003'] }] }),
     );
     expect(byId.InstanceInformationList?.map((i) => i.InstanceId)).toEqual(['i-0003']);
+    // As SSM does: an id that is not a managed node fails the whole request.
+    const unregistered = await rejection(
+      sim.ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: ['i-0003', 'i-9999'] }],
+        }),
+      ),
+    );
+    expect(unregistered.name).toBe('InvalidInstanceId');
+    expect(unregistered.message).toContain('i-9999');
     const legacy = await sim.ssm.send(
       new DescribeInstanceInformationCommand({
         InstanceInformationFilterList: [{ key: 'InstanceIds', valueSet: ['i-0004'] }],

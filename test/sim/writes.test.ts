@@ -62,11 +62,17 @@ const scenario = () =>
     simulation: { onlineAfterFix: ['i-bare', 'i-profiled', 'i-imds'] },
   });
 
+/** The instance's registration; undefined while it is not a managed node (SSM: InvalidInstanceId). */
 const pingOf = async (sim: ReturnType<typeof simulate>, id: string) => {
-  const out = await sim.ssm.send(
-    new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [id] }] }),
-  );
-  return out.InstanceInformationList?.[0];
+  try {
+    const out = await sim.ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [id] }] }),
+    );
+    return out.InstanceInformationList?.[0];
+  } catch (error) {
+    if ((error as Error).name === 'InvalidInstanceId') return undefined;
+    throw error;
+  }
 };
 
 describe('AssociateIamInstanceProfile', () => {

@@ -77,6 +77,14 @@ describe('tasks', () => {
           MaxAttempts: 4,
           JitterStrategy: 'FULL',
         },
+        // An AWS outage the stage met (lambdas/aws/errors.ts AwsOutage) is retried later, then fails the run.
+        {
+          ErrorEquals: ['AwsOutage'],
+          IntervalSeconds: 30,
+          BackoffRate: 2,
+          MaxAttempts: 3,
+          JitterStrategy: 'FULL',
+        },
       ]);
     }
   });

@@ -67,7 +67,7 @@ const noChanges = (): RunChanges => ({
   resolved: [],
   fixesApplied: [],
   fixesFailed: [],
-  settingErrors: [],
+  configurationErrors: [],
 });
 
 /** Publishes through the simulated SNS, which applies SNS's own subject and size rules. */
@@ -87,14 +87,14 @@ async function publish(subject: string, message: string) {
 describe('the run email within SNS limits', () => {
   it('keeps a long subject printable ASCII and under 100 characters, so SNS accepts it', async () => {
     const findings = Array.from({ length: 12_345 }, (_, i) => finding(id(i)));
-    const settingError: RunError = { kind: 'setting', subject: 'notify-on', message: 'bad' };
+    const settingError: RunError = { code: 'InvalidSetting', parameter: 'notify-on', message: 'bad' };
     const changes: RunChanges = {
       ...noChanges(),
       newProblems: findings.slice(0, 1234),
       resolved: Array.from({ length: 567 }, (_, i) => resolvedEntry(id(50_000 + i))),
       fixesApplied: findings.slice(0, 89),
       fixesFailed: findings.slice(89, 101),
-      settingErrors: [settingError],
+      configurationErrors: [settingError],
     };
 
     const email = renderRunEmail(reportOf(findings, [settingError]), changes, 'aws');

@@ -120,7 +120,7 @@ describe('the workflow on the sample fleet', () => {
       expect(second.status).toBe('SUCCEEDED');
       expect(second.account.changes).toHaveLength(changesBefore);
       const email = second.account.published.at(-1);
-      expect(email?.Subject).toContain('settings invalid');
+      expect(email?.Subject).toContain('configuration problems');
       expect(email?.Message).toContain('max-remediations-per-run');
       expect(email?.Message).toContain('a whole number from 0 to 1000');
     });

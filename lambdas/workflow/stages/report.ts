@@ -5,6 +5,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { readOnline } from '../../aws/inventory.ts';
 import { buildReport } from '../../engine/report.ts';
+import { unreadableErrors } from '../../engine/unreadable.ts';
 import type { ReportInput, ReportOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
@@ -24,7 +25,8 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     settings: meta.settings,
     summary: meta.summary,
     findings: items.map((item) => item.finding),
-    errors: meta.errors,
+    // Areas a batch could not read are the run's problems too, whichever batch met them.
+    errors: [...meta.errors, ...unreadableErrors(items.map((item) => item.finding))],
   });
   const previous = await store.openLedgerEntries<LedgerEntry>();
   const changes = changesSince(previous, report.findings, report.errors);
