@@ -2,6 +2,7 @@
 import type { CauseCode, RootCause } from './causes.ts';
 import type { CheckResult } from './check.ts';
 import type { SsmStatus } from './facts.ts';
+import type { RunError } from './run-error.ts';
 import type { Settings } from './settings.ts';
 
 export const REPORT_FORMAT = 'ssm-doctor/report@1';
@@ -100,16 +101,7 @@ export interface Summary {
   inGracePeriod: number;
 }
 
-/** A run-level problem (report-format.md `errors`): a bad or missing setting, an area that could not be read. */
-export interface RunError {
-  /** `InvalidSetting`, or the AWS error code of a read denied or throttled for a whole area. */
-  code: string;
-  message: string;
-  /** The read that failed, as an IAM action (`ec2:DescribeRouteTables`). */
-  api?: string;
-  /** The setting's parameter name. */
-  parameter?: string;
-}
+export type { RunError } from './run-error.ts';
 
 export interface Report {
   format: typeof REPORT_FORMAT;

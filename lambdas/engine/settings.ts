@@ -5,7 +5,7 @@
  * problem is reported with what is accepted.
  */
 import * as z from 'zod';
-import type { RunError } from './report-model.ts';
+import type { RunError } from './run-error.ts';
 
 export const REMEDIATION_MODES = ['off', 'dry-run', 'on'] as const;
 export type RemediationMode = (typeof REMEDIATION_MODES)[number];

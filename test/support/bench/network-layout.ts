@@ -4,45 +4,11 @@
  * private DNS off, VPC DNS hostnames off, the ssmmessages endpoint missing). Every VPC has the same
  * subnet plan, /20 slots of its /16, so each scenario finds the subnet it needs in any VPC of a kind.
  */
-import type { World } from '../../../lambdas/sim/index.ts';
 import { hostAddress, permission, securityGroup, tagsOf } from './aws-objects.ts';
 import { buildEndpointRouting, buildInternetRouting } from './network-routing.ts';
-import type { IdMint } from './random.ts';
+import type { NetworkContext, SubnetRole, SubnetSlot, VpcKind, VpcLayout } from './network-types.ts';
 
-export type VpcKind =
-  | 'internet'
-  /** Internet and NAT gateways, plus SSM endpoints created without private DNS (bypassed). */
-  | 'internet-stale-endpoints'
-  | 'endpoints'
-  | 'private-dns-off'
-  | 'dns-disabled'
-  | 'endpoint-missing';
-export type SubnetRole =
-  | 'public'
-  | 'private'
-  | 'isolated'
-  | 'legacy'
-  | 'nat-broken'
-  | 'mgmt'
-  | 'locked'
-  | 'endpoints'
-  | 'sandbox';
-
-export interface SubnetSlot {
-  id: string;
-  cidr: string;
-  az: string;
-  /** Next free host offset in the subnet. */
-  next: number;
-}
-
-export interface VpcLayout {
-  kind: VpcKind;
-  id: string;
-  cidr: string;
-  subnets: Partial<Record<SubnetRole, SubnetSlot[]>>;
-  groups: { app: string; web: string; dbOnly: string; sandbox: string; vpce?: string };
-}
+export type { NetworkContext, SubnetRole, SubnetSlot, VpcKind, VpcLayout } from './network-types.ts';
 
 const AZS = ['a', 'b', 'c'] as const;
 const AZ_IDS: Record<string, string> = { a: 'az3', b: 'az1', c: 'az2' };
@@ -88,15 +54,6 @@ export function vpcKinds(count: number): VpcKind[] {
 }
 
 export const hasInternet = (kind: VpcKind) => kind === 'internet' || kind === 'internet-stale-endpoints';
-
-export interface NetworkContext {
-  world: World;
-  ids: IdMint;
-  region: string;
-  ownerId: string;
-  /** The account-wide DHCP options set using AmazonProvidedDNS. */
-  amazonDhcp: string;
-}
 
 export function buildVpc(ctx: NetworkContext, index: number, kind: VpcKind): VpcLayout {
   const { world, ids, region, ownerId } = ctx;

@@ -13,7 +13,7 @@ import {
   securityGroup,
   tagsOf,
 } from './aws-objects.ts';
-import type { NetworkContext, SubnetRole, SubnetSlot, VpcLayout } from './network-layout.ts';
+import type { NetworkContext, SubnetRole, SubnetSlot, VpcLayout } from './network-types.ts';
 
 function subnetIds(layout: VpcLayout, ...roles: SubnetRole[]): string[] {
   return roles.flatMap((role) => (layout.subnets[role] ?? []).map((s) => s.id));
