@@ -1,78 +1,134 @@
 /**
- * `npm run bench`: generated accounts of 1,000 and 10,000 running instances (10% candidates), and
- * the 10,000 one with twice the candidates over the same VPCs and roles, each scanned offline and
- * with a simulated latency per call. Prints calls per operation, wall time and peak RSS per run,
- * whether each scale target holds, and last a one-line JSON summary of the 10,000-instance world.
+ * `npm run bench`: generated accounts (10% candidates unless said otherwise) measured on both
+ * paths — the CLI scan (offline and with a simulated latency per call) and the deployed workflow
+ * (the synthesized state machine run locally, each state under its synthesized role, dynalite for
+ * DynamoDB, twice: the second run changes nothing). Each measurement runs in a process of its own.
+ * Prints the calls per operation and the figures per world, whether each scale target holds, and
+ * one JSON line per world; the 10,000-instance / 1,000-candidate line comes last.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { GenerateOptions } from './generate-world.ts';
 import type { RunResult } from './measure.ts';
-import { evaluateTargets, type TargetResult } from './targets.ts';
+import type { WorkflowResult } from './measure-workflow.ts';
+import { evaluateTargets, type TargetResult, type WorldMeasurement } from './targets.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 export const LATENCY_MS = 25;
-const SHAPE = { vpcs: 50, roles: 200, seed: 20261126 } as const;
+export const SHAPE = { vpcs: 50, roles: 200, seed: 20261126 } as const;
 
-export interface BenchmarkOutcome {
-  runs: RunResult[];
-  targets: TargetResult[];
-  summary: {
-    instances: number;
-    candidates: number;
-    apiCalls: number;
-    wallMs: number;
-    latencyWallMs: number;
-    peakRssMb: number;
-  };
+export interface WorldSpec {
+  label: string;
+  instances: number;
+  candidateShare: number;
 }
 
-export async function runBenchmark(log: (line: string) => void): Promise<BenchmarkOutcome> {
-  const runs: RunResult[] = [];
-  const measure = async (label: string, instances: number, candidateShare: number) => {
-    const world = { instances, candidateShare, ...SHAPE };
-    const pair: RunResult[] = [];
-    for (const latencyMs of [0, LATENCY_MS]) {
-      const run = await inChild({
-        label: `${label}, ${latencyMs ? `${latencyMs} ms/call` : 'offline'}`,
-        world,
-        latencyMs,
-      });
-      printRun(log, run);
-      runs.push(run);
-      pair.push(run);
-    }
-    return { offline: pair[0] as RunResult, latency: pair[1] as RunResult };
-  };
+/** The 10,000-instance, 10% world goes last: scripts read the last line. */
+export const WORLDS: WorldSpec[] = [
+  { label: '1k', instances: 1_000, candidateShare: 0.1 },
+  { label: '100k', instances: 100_000, candidateShare: 0.1 },
+  { label: '10k-doubled', instances: 10_000, candidateShare: 0.2 },
+  { label: '10k', instances: 10_000, candidateShare: 0.1 },
+];
 
-  await measure('1,000 instances', 1_000, 0.1);
-  const base = await measure('10,000 instances', 10_000, 0.1);
-  const doubled = await measure('10,000 instances, doubled candidates', 10_000, 0.2);
+export interface BenchmarkOutcome {
+  worlds: WorldMeasurement[];
+  targets: TargetResult[];
+}
 
-  const targets = evaluateTargets({ base, doubled, all: runs });
+export async function runBenchmark(
+  log: (line: string) => void,
+  worlds: readonly WorldSpec[] = WORLDS,
+): Promise<BenchmarkOutcome> {
+  const measured: WorldMeasurement[] = [];
+  for (const spec of worlds) {
+    const world: GenerateOptions = {
+      instances: spec.instances,
+      candidateShare: spec.candidateShare,
+      ...SHAPE,
+    };
+    const offline = await scanInChild(`${spec.label} scan, offline`, world, 0);
+    const latency = await scanInChild(`${spec.label} scan, ${LATENCY_MS} ms/call`, world, LATENCY_MS);
+    const workflow = await workflowInChild(`${spec.label} workflow`, world);
+    const m: WorldMeasurement = { spec, offline, latency, workflow };
+    printWorld(log, m);
+    measured.push(m);
+  }
+  const targets = evaluateTargets(measured);
   log('');
   log('Targets');
   for (const target of targets) log(`  ${target.ok ? 'ok  ' : 'FAIL'} ${target.name}: ${target.measured}`);
+  log('');
+  for (const m of measured) log(JSON.stringify(summaryLine(m)));
+  return { worlds: measured, targets };
+}
+
+/** The JSON line of one world: the CLI scan's keys as before, and the workflow's beside them. */
+export function summaryLine(m: WorldMeasurement) {
+  const w = m.workflow;
   return {
-    runs,
-    targets,
-    summary: {
-      instances: base.offline.instances,
-      candidates: base.offline.candidates,
-      apiCalls: base.offline.totalCalls,
-      wallMs: Math.round(base.offline.wallMs),
-      latencyWallMs: Math.round(base.latency.wallMs),
-      peakRssMb: Math.round(Math.max(base.offline.peakRssMb, base.latency.peakRssMb)),
+    instances: m.offline.instances,
+    candidates: m.offline.candidates,
+    apiCalls: m.offline.totalCalls,
+    wallMs: Math.round(m.offline.wallMs),
+    latencyWallMs: Math.round(m.latency.wallMs),
+    peakRssMb: Math.round(Math.max(m.offline.peakRssMb, m.latency.peakRssMb)),
+    workflow: {
+      apiCalls: w.apiCalls,
+      writeUnits: w.writeUnits,
+      writeUnitsSecondRun: w.writeUnitsSecondRun,
+      maxStageRssMb: w.maxStageRssMb,
+      maxPayloadBytes: w.maxPayloadBytes,
+      completed: w.completed,
+      wallMs: Math.round(w.wallMs),
+      writes: w.writes,
+      largestItemBytes: w.largestItemBytes,
     },
   };
 }
 
-/** One run in a fresh Node process (same loader flags, e.g. `--import tsx`). */
-function inChild(request: WorkerRequest): Promise<RunResult> {
-  const execArgv = process.execArgv.some((arg) => arg.includes('tsx'))
-    ? process.execArgv
-    : [...process.execArgv, '--import', 'tsx'];
+function fail(label: string, error: string): WorkflowResult {
+  return {
+    completed: false,
+    error: `${label}: ${error}`,
+    apiCalls: 0,
+    calls: {},
+    writes: 0,
+    writeUnits: 0,
+    writeUnitsSecondRun: 0,
+    largestItemBytes: 0,
+    maxPayloadBytes: 0,
+    stageRssMb: {},
+    maxStageRssMb: 0,
+    wallMs: 0,
+  };
+}
+
+async function scanInChild(label: string, world: GenerateOptions, latencyMs: number): Promise<RunResult> {
+  const reply = await inChild({ kind: 'scan', label, world, latencyMs });
+  if (reply.ok && reply.kind === 'scan') return reply.run;
+  throw new Error(`benchmark scan ${label} failed: ${reply.ok ? 'wrong reply' : reply.error}`);
+}
+
+/** A workflow that dies (out of memory, say) is a measurement too: `completed: false`, with why. */
+async function workflowInChild(label: string, world: GenerateOptions): Promise<WorkflowResult> {
+  const reply = await inChild({ kind: 'workflow', label, world, latencyMs: 0 }).catch(
+    (error: Error) => ({ ok: false, error: error.message }) as const,
+  );
+  if (reply.ok && reply.kind === 'workflow') return reply.run;
+  return fail(label, reply.ok ? 'wrong reply' : reply.error);
+}
+
+/** One measurement in a fresh Node process (same loader flags, e.g. `--import tsx`), GC exposed. */
+function inChild(request: WorkerRequest): Promise<WorkerReply> {
+  const loader = process.execArgv.some((arg) => arg.includes('tsx')) ? [] : ['--import', 'tsx'];
   const child = fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [JSON.stringify(request)], {
-    execArgv,
+    execArgv: [...process.execArgv, ...loader, '--expose-gc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
   });
   return new Promise((resolve, reject) => {
     let reply: WorkerReply | undefined;
@@ -80,25 +136,47 @@ function inChild(request: WorkerRequest): Promise<RunResult> {
       reply = message as WorkerReply;
     });
     child.on('error', reject);
-    child.on('exit', (code) => {
-      if (reply?.ok) resolve(reply.run);
-      else
-        reject(
-          new Error(
-            `benchmark worker for ${request.label} failed (exit ${code}): ${reply?.ok === false ? reply.error : 'no result'}`,
-          ),
-        );
+    child.on('exit', (code, signal) => {
+      if (reply) resolve(reply);
+      else reject(new Error(`exit ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }
 
-function printRun(log: (line: string) => void, run: RunResult) {
+function printRun(
+  log: (line: string) => void,
+  title: string,
+  calls: Record<string, number>,
+  total: number,
+  extra: string,
+) {
+  log(`   ${title}: ${total} calls, ${extra}`);
+  const width = Math.max(0, ...Object.keys(calls).map((name) => name.length));
+  for (const [operation, count] of Object.entries(calls))
+    log(`     ${operation.padEnd(width)} ${String(count).padStart(6)}`);
+}
+
+function printWorld(log: (line: string) => void, m: WorldMeasurement) {
+  const { offline, latency, workflow: w } = m;
   log('');
-  log(`== ${run.label}: ${run.instances} running, ${run.candidates} candidates`);
-  const width = Math.max(...Object.keys(run.calls).map((name) => name.length));
-  for (const [operation, count] of Object.entries(run.calls))
-    log(`   ${operation.padEnd(width)} ${String(count).padStart(5)}`);
-  log(
-    `   total ${run.totalCalls} calls, ${Math.round(run.wallMs)} ms, peak RSS ${run.peakRssMb.toFixed(0)} MB`,
+  log(`== ${m.spec.label}: ${offline.instances} running, ${offline.candidates} candidates`);
+  printRun(
+    log,
+    'CLI scan',
+    offline.calls,
+    offline.totalCalls,
+    `${Math.round(offline.wallMs)} ms offline, ${Math.round(latency.wallMs)} ms at ${LATENCY_MS} ms/call, peak RSS ${Math.round(Math.max(offline.peakRssMb, latency.peakRssMb))} MB`,
   );
+  if (!w.completed && w.apiCalls === 0) {
+    log(`   workflow: did not complete: ${w.error}`);
+    return;
+  }
+  printRun(
+    log,
+    `workflow${w.completed ? '' : ` (did NOT complete: ${w.error})`}`,
+    w.calls,
+    w.apiCalls,
+    `${Math.round(w.wallMs)} ms offline; DynamoDB ${w.writes} writes, ${w.writeUnits} write units (second run ${w.writeUnitsSecondRun}), largest item ${w.largestItemBytes} B; largest state payload ${w.maxPayloadBytes} B`,
+  );
+  log(`     stage peak RSS (as if alone, MB): ${JSON.stringify(w.stageRssMb)}`);
 }

@@ -1,28 +1,58 @@
 /**
- * One benchmark run in a fresh process (started by `benchmark.ts`): generate the world, scan it,
- * and send the result to the parent. A process per run keeps one run's garbage from counting
- * against the next run's peak RSS.
+ * One benchmark measurement in a fresh process (started by `benchmark.ts`): generate the world,
+ * then either scan it (the CLI path) or run the deployed workflow on it, and send the result to
+ * the parent. A process per measurement keeps one run's garbage out of the next one's peak RSS.
  */
 import net from 'node:net';
-import { type GenerateOptions, generateWorld } from './generate-world.ts';
-import { measureScan, type RunResult } from './measure.ts';
+import type { GenerateOptions } from './generate-world.ts';
+import type { RunResult } from './measure.ts';
+import type { WorkflowResult } from './measure-workflow.ts';
 
 export interface WorkerRequest {
+  kind: 'scan' | 'workflow';
   label: string;
   world: GenerateOptions;
   latencyMs: number;
 }
 
-export type WorkerReply = { ok: true; run: RunResult } | { ok: false; error: string };
+export type WorkerReply =
+  | { ok: true; kind: 'scan'; run: RunResult }
+  | { ok: true; kind: 'workflow'; run: WorkflowResult }
+  | { ok: false; error: string };
 
-function main(request: WorkerRequest): Promise<RunResult> {
-  return measureScan(request.label, generateWorld(request.world), request.latencyMs);
+async function main(request: WorkerRequest): Promise<WorkerReply> {
+  if (request.kind === 'workflow') {
+    // What one Lambda holds before it does anything: the handlers and their SDKs, loaded.
+    await Promise.all(
+      ['start-run', 'diagnose-batch', 'remediate', 'verify', 'report', 'notify-failure'].map(
+        (name) => import(`../../../lambdas/handlers/${name}.ts`),
+      ),
+    );
+    const baselineMb = process.memoryUsage().rss / 1024 / 1024;
+    const { generateWorld } = await import('./generate-world.ts');
+    const { measureWorkflow } = await import('./measure-workflow.ts');
+    const run = await measureWorkflow(generateWorld(request.world), baselineMb, request.latencyMs);
+    return { ok: true, kind: 'workflow', run };
+  }
+  const { generateWorld } = await import('./generate-world.ts');
+  const { measureScan } = await import('./measure.ts');
+  return {
+    ok: true,
+    kind: 'scan',
+    run: await measureScan(request.label, generateWorld(request.world), request.latencyMs),
+  };
 }
 
-// Every call is answered by the simulated account: any socket at all would be a bug.
-net.Socket.prototype.connect = function refuseNetwork(): never {
-  throw new Error('the benchmark must not open network connections (simulated account only)');
-};
+// Every AWS call is answered by the simulated account; only dynalite on loopback may be reached.
+const originalConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function loopbackOnly(this: net.Socket, ...args: unknown[]) {
+  const first = args[0] as { host?: string } | number | undefined;
+  const host = typeof first === 'object' && first !== null ? (first.host ?? 'localhost') : 'localhost';
+  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
+    throw new Error(`the benchmark must not open network connections (tried ${host})`);
+  }
+  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+} as typeof net.Socket.prototype.connect;
 
 const send = (reply: WorkerReply) =>
   new Promise<void>((resolve) => {
@@ -31,7 +61,7 @@ const send = (reply: WorkerReply) =>
   });
 
 try {
-  await send({ ok: true, run: await main(JSON.parse(process.argv[2] ?? '{}') as WorkerRequest) });
+  await send(await main(JSON.parse(process.argv[2] ?? '{}') as WorkerRequest));
 } catch (error) {
   await send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exitCode = 1;

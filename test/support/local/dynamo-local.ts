@@ -15,7 +15,15 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-export async function startLocalDynamo(tableName = 'ssm-doctor-local'): Promise<LocalDynamo> {
+export interface LocalDynamoOptions {
+  /** Called with every client made for this server (the benchmark counts writes with it). */
+  observe?: (client: DynamoDBClient) => void;
+}
+
+export async function startLocalDynamo(
+  tableName = 'ssm-doctor-local',
+  options: LocalDynamoOptions = {},
+): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -31,6 +39,7 @@ export async function startLocalDynamo(tableName = 'ssm-doctor-local'): Promise<
       maxAttempts: 2,
     });
     clients.push(made);
+    options.observe?.(made);
     return made;
   };
   const client = newClient();

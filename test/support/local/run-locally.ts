@@ -56,6 +56,8 @@ export interface LocalRunOptions {
   account?: SimulatedAccount;
   /** Every AWS call the run makes (a new account only; an existing one keeps its own trace). */
   trace?: (entry: TraceEntry) => void;
+  /** Wraps every task invocation (the benchmark measures each stage's memory this way). */
+  aroundStage?: (state: string, invoke: () => Promise<Json>) => Promise<Json>;
 }
 
 export interface LocalRun {
@@ -155,7 +157,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       metrics: () => undefined,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     });
-    stages[state] = (input) => invoke(input as never) as Promise<Json>;
+    const call = (input: Json) => invoke(input as never) as Promise<Json>;
+    const around = options.aroundStage;
+    stages[state] = around ? (input) => around(state, () => call(input)) : call;
   }
   Object.assign(stages, options.stageOverrides);
   const machine = new StateMachine(deployment.definition, {
