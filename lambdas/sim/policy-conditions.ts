@@ -11,6 +11,7 @@
  * Keys that a condition asked for and the context lacked are reported, as IAM's simulation reports
  * them in `MissingContextValues`.
  */
+import { cidrContains } from '../engine/checks/network/ipv4.ts';
 
 /** Condition key → its value(s) in this request. Keys are matched case-insensitively. */
 export type RequestContext = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -37,26 +38,9 @@ function like(actual: string, pattern: string, ignoreCase = false): boolean {
   return re.test(actual);
 }
 
-function ipv4ToInt(address: string): number | undefined {
-  const parts = address.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = value * 256 + Number(part);
-  }
-  return value;
-}
-
-function inCidr(address: string, cidr: string): boolean {
-  const [base = '', bitsText] = cidr.split('/');
-  const ip = ipv4ToInt(address);
-  const net = ipv4ToInt(base);
-  if (ip === undefined || net === undefined) return address === cidr;
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  const size = 2 ** (32 - bits);
-  return Math.floor(ip / size) === Math.floor(net / size);
-}
+/** IAM's IpAddress: an address inside the CIDR (a bare address is its /32). IPv4 only here. */
+const inCidr = (address: string, cidr: string): boolean =>
+  cidr.includes('/') ? cidrContains(cidr, address) : address === cidr;
 
 const numeric =
   (test: (a: number, b: number) => boolean): Compare =>

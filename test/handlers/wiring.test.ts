@@ -6,23 +6,9 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handler as diagnoseBatch } from '../../lambdas/handlers/diagnose-batch.ts';
-import { handler as notifyFailure } from '../../lambdas/handlers/notify-failure.ts';
-import { handler as remediate } from '../../lambdas/handlers/remediate.ts';
-import { handler as report } from '../../lambdas/handlers/report.ts';
-import { handler as startRun } from '../../lambdas/handlers/start-run.ts';
-import { handler as verify } from '../../lambdas/handlers/verify.ts';
 import { stageDeps } from '../../lambdas/handlers/wiring.ts';
 import { STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
-
-const HANDLERS = {
-  'start-run': startRun,
-  'diagnose-batch': diagnoseBatch,
-  remediate,
-  verify,
-  report,
-  'notify-failure': notifyFailure,
-};
+import { STAGE_HANDLERS } from '../support/local/handlers.ts';
 
 let saved: NodeJS.ProcessEnv;
 beforeEach(() => {
@@ -37,7 +23,7 @@ describe('every handler export', () => {
     '%s fails fast, naming each variable its manifest needs, when it is missing',
     async (stage) => {
       for (const name of STAGES[stage].env) delete process.env[name];
-      const handler = HANDLERS[stage] as (event: unknown) => Promise<unknown>;
+      const handler = STAGE_HANDLERS[stage] as unknown as (event: unknown) => Promise<unknown>;
       await expect(async () => handler({ runId: 'r' })).rejects.toThrow(
         new RegExp(`${STAGES[stage].env.join(', ')} not set for stage ${stage}`),
       );

@@ -11,32 +11,15 @@ import './promise-with-resolvers.ts';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../../lambdas/engine/settings.ts';
-import { handler as diagnoseBatch } from '../../../lambdas/handlers/diagnose-batch.ts';
-import { handler as notifyFailure } from '../../../lambdas/handlers/notify-failure.ts';
-import { handler as remediate } from '../../../lambdas/handlers/remediate.ts';
-import { handler as report } from '../../../lambdas/handlers/report.ts';
-import { handler as startRun } from '../../../lambdas/handlers/start-run.ts';
-import { handler as verify } from '../../../lambdas/handlers/verify.ts';
-import type { StageHandler } from '../../../lambdas/handlers/wiring.ts';
 import { SimulatedAccount, type TraceEntry, type World } from '../../../lambdas/sim/index.ts';
-import type { StageName } from '../../../lambdas/workflow/manifest.ts';
 import type { LocalDeployment } from './deployment.ts';
 import type { LocalDynamo } from './dynamo-local.ts';
+import { STAGE_HANDLERS } from './handlers.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
 export type LocalEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
 
 export const SETTINGS_PREFIX = '/ssm-doctor/';
-
-/** Every stage's real handler export. */
-const HANDLERS: Record<StageName, StageHandler<never, unknown>> = {
-  'start-run': startRun,
-  'diagnose-batch': diagnoseBatch,
-  remediate,
-  verify,
-  report,
-  'notify-failure': notifyFailure,
-};
 
 export interface LocalRunOptions {
   /** The synthesized template, deployed (test/support/local/deployment.ts). */
@@ -148,7 +131,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       principalArn: account.assumedRoleArn(deployed.roleName, deployed.functionId),
       policies: deployed.policies,
     };
-    const invoke = HANDLERS[deployed.stage].withRuntime({
+    const invoke = STAGE_HANDLERS[deployed.stage].withRuntime({
       env: { ...deployed.env, AWS_REGION: account.region },
       clients: { simulated: account, caller, retry: 'immediate' },
       dynamo: account.guard(options.dynamo.newClient(), caller),
