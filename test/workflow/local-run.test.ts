@@ -61,7 +61,7 @@ describe('the workflow on the sample fleet', () => {
       );
       expect(email?.Message).toContain('FIXED THIS RUN, BACK ONLINE');
       expect(email?.Message).toMatch(
-        /\(legacy-app-1\): attach-core-policy \(was ROLE_MISSING_SSM_PERMISSIONS\)/,
+        /\(legacy-app-1\): attach-core-policy \(was UNKNOWN\)/,
       );
 
       // The next scheduled run, same account and table: nothing new to say.
@@ -88,7 +88,7 @@ describe('the workflow on the sample fleet', () => {
       expect(email?.Subject).toMatch(/\(2 resolved\)$/);
       expect(email?.Message).toContain('RESOLVED SINCE THE LAST RUN');
       expect(email?.Message).toMatch(
-        /\(legacy-app-1\): back online in Systems Manager \(was ROLE_MISSING_SSM_PERMISSIONS\)/,
+        /\(legacy-app-1\): back online in Systems Manager \(was UNKNOWN\)/,
       );
     });
   });

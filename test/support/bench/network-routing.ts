@@ -136,7 +136,8 @@ export function buildEndpointRouting(ctx: NetworkContext, layout: VpcLayout, nam
   if (!subnet || !group) throw new Error('endpoint VPC without endpoint subnet or group');
   const services =
     layout.kind === 'endpoint-missing'
-      ? ['ssm', 'ec2messages']
+      ? // Without ssm the agent cannot register (a missing ssmmessages endpoint only degrades).
+        ['ec2messages', 'ssmmessages']
       : ['ssm', 'ec2messages', 'ssmmessages', 'logs'];
   for (const service of services)
     interfaceEndpoint(ctx, layout.id, subnet, service, group, layout.kind !== 'private-dns-off');

@@ -148,10 +148,12 @@ export const SCENARIOS: readonly Scenario[] = [
     shape: (s, c) => withProfile({ ...s, imageId: c.images.al2.id }, c.iam.untrusted),
   },
   {
+    // Cannot register with its role, and an agent too old for DHMC cannot fall back.
     expected: 'ROLE_MISSING_SSM_PERMISSIONS',
     vpc: ['endpoints'],
     subnet: 'private',
-    shape: (s, c) => withProfile(s, c.iam.registersOnly),
+    agent: PRE_DHMC_AGENT,
+    shape: (s, c) => withProfile(s, c.iam.sessionsOnly),
   },
   {
     expected: 'NO_INSTANCE_PROFILE',

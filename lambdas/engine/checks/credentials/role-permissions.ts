@@ -25,8 +25,10 @@ function missingPermissions(
   // The agent only falls back when the profile cannot register (or is unusable altogether).
   if (reliesOnDhmc === 'yes')
     return profileDefect(ID, facts, 'ROLE_MISSING_SSM_PERMISSIONS', defect, evidence, fix);
-  const summary = `${defect}, which ${CORE_POLICY} grants; the agent registers with this role, so DHMC does not take over.`;
-  return result.fail(ID, 'ROLE_MISSING_SSM_PERMISSIONS', summary, evidence, fix);
+  // Registration is allowed, so the agent registers with this role and DHMC never takes over; what
+  // is missing breaks only Run Command and Session Manager: a degradation, fixed the same way.
+  const summary = `${defect}, which ${CORE_POLICY} grants; the agent can register with this role (so DHMC does not take over), but Session Manager and Run Command will fail.`;
+  return result.degrading(result.fail(ID, 'ROLE_MISSING_SSM_PERMISSIONS', summary, evidence, fix));
 }
 
 export const rolePermissionsCheck: Check = {

@@ -1,7 +1,11 @@
-/** `network.path.<service>`: whether each SSM service has a way out of the instance's subnet. */
+/**
+ * `network.path.<service>`: whether each SSM service has a way out of the instance's subnet. Only
+ * `ssm` carries registration (the health ping); a missing path to ec2messages or ssmmessages
+ * breaks Run Command and Session Manager after registration, so it degrades instead of blocking.
+ */
 import { type Check, type CheckResult, result } from '../../check.ts';
 import { resolveServicePaths } from './paths.ts';
-import { SSM_SERVICES, type SsmService } from './services.ts';
+import { blocksRegistration, SSM_SERVICES, type SsmService } from './services.ts';
 
 function servicePathCheck(service: SsmService): Check {
   const id = `network.path.${service}`;
@@ -28,8 +32,16 @@ function servicePathCheck(service: SsmService): Check {
             ],
           );
         }
-        case 'none':
-          return result.fail(id, path.cause ?? 'ROUTE_MISSING', path.summary, path.evidence, path.nextSteps);
+        case 'none': {
+          const failed = result.fail(
+            id,
+            path.cause ?? 'ROUTE_MISSING',
+            path.summary,
+            path.evidence,
+            path.nextSteps,
+          );
+          return blocksRegistration(service) ? failed : result.degrading(failed);
+        }
         case 'unknown': {
           const unknown = result.unknown(id, path.summary, path.evidence);
           return path.nextSteps.length > 0 ? { ...unknown, nextSteps: path.nextSteps } : unknown;
