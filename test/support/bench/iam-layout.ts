@@ -66,6 +66,36 @@ export function buildIam(world: World, profiles: number, dhmc: DhmcMode): IamLay
     return ref;
   };
 
+  // Roles are always simulated, so an AWS-managed policy the simulator does not know needs its
+  // published document in the world (as `record` writes it).
+  iam.Policies.push({
+    Arn: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
+    PolicyName: 'CloudWatchAgentServerPolicy',
+    Document: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: [
+            'cloudwatch:PutMetricData',
+            'ec2:DescribeVolumes',
+            'ec2:DescribeTags',
+            'logs:PutLogEvents',
+            'logs:DescribeLogStreams',
+            'logs:DescribeLogGroups',
+            'logs:CreateLogStream',
+            'logs:CreateLogGroup',
+          ],
+          Resource: '*',
+        },
+        {
+          Effect: 'Allow',
+          Action: ['ssm:GetParameter'],
+          Resource: 'arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*',
+        },
+      ],
+    },
+  });
   const ec2Trust = trustPolicy('ec2.amazonaws.com');
   const fleet: ProfileRef[] = [];
   const fleetSize = Math.max(1, profiles - 3);
