@@ -149,4 +149,9 @@ export interface InstanceFacts {
   metadataNoToken?: Readout<number>;
   /** Decoded `GetConsoleOutput` text (`undefined`: none available). Absent when not read. */
   consoleOutput?: Readout<string | undefined>;
+  /**
+   * How fresh that output is: `latest` (Nitro, `Latest: true`) or the buffer saved at the last
+   * boot, which may be days old; `timestamp` is when EC2 says it was last updated.
+   */
+  consoleBuffer?: { latest: boolean; timestamp?: string };
 }

@@ -15,6 +15,9 @@ async function kafkaBroker(change: (role: Role, world: World) => void) {
   for (const setting of world.ssm.ServiceSettings) setting.SettingValue = '$None';
   const role = world.iam.Roles.find((r) => r.RoleName === 'kafka-broker-role');
   if (!role) throw new Error('kafka-broker-role is not in sample-fleet.json');
+  // Its console shows the agent crashing (AGENT_NOT_RUNNING): drop it so IAM alone speaks.
+  const id = world.ec2.Instances.find((i) => i.Tags?.some((t) => t.Value === 'kafka-broker-2'))?.InstanceId;
+  if (id) delete world.ec2.ConsoleOutput[id];
   change(role, world);
   const scanned = await scanWorld(world);
   const finding = findingOf(scanned, 'kafka-broker-2');

@@ -31,7 +31,8 @@ const EXPECTED: Record<string, RootCause> = {
   'legacy-app-2': 'UNKNOWN',
   'batch-legacy-1': 'DHMC_AGENT_TOO_OLD',
   'legacy-rhel-app': 'AGENT_NOT_PREINSTALLED',
-  'kafka-broker-2': 'UNKNOWN',
+  // Everything checks out from outside; its console shows the agent failing to start.
+  'kafka-broker-2': 'AGENT_NOT_RUNNING',
   // Its AMI is no longer visible: nothing proves the agent is missing, so `agent.ami` is unknown
   // and no cause is blamed (the catalog's "or the AMI is not visible" is read as not a cause).
   'vendor-appliance-1': 'UNKNOWN',
@@ -96,7 +97,15 @@ describe('sample-fleet.json', () => {
   it('covers every cause code (as a cause or a degradation) and UNKNOWN', () => {
     const covered = new Set<RootCause>([...Object.values(EXPECTED), ...Object.values(DEGRADED).flat()]);
     // DHMC is one setting per account: these two live in dhmc-off.json and dhmc-invalid-role.json.
-    const elsewhere = ['NO_INSTANCE_PROFILE', 'DHMC_ROLE_INVALID'];
+    // The console-only causes other than AGENT_NOT_RUNNING are in the generated worlds and
+    // test/worlds/console-output.test.ts.
+    const elsewhere = [
+      'INSTANCE_BOOT_FAILED',
+      'NO_INSTANCE_PROFILE',
+      'DHMC_ROLE_INVALID',
+      'DISK_FULL',
+      'METADATA_UNREACHABLE_FROM_OS',
+    ];
     expect([...CAUSE_CODES, 'UNKNOWN'].filter((code) => !covered.has(code as RootCause))).toEqual(elsewhere);
   });
 

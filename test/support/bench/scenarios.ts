@@ -58,6 +58,22 @@ const AGENT_CRASH = [
   '[   10.171902] systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE',
 ].join('\n');
 
+const DISK_FULL = [
+  '[  OK  ] Started amazon-ssm-agent.service - amazon-ssm-agent.',
+  '[   12.402114] amazon-ssm-agent[1911]: open /var/lib/amazon/ssm/ipc/health: no space left on device',
+].join('\n');
+const WINDOWS_NO_METADATA = [
+  '2026/11/26 05:01:02Z: EC2Launch: Unable to reach instance metadata at 169.254.169.254 (timed out)',
+  '2026/11/26 05:01:09Z: Windows is Ready to use',
+].join('\n');
+const WINDOWS = (s: InstanceShape, c: ScenarioContext): InstanceShape => ({
+  ...s,
+  imageId: c.images.windows.id,
+  windows: true,
+  platformDetails: 'Windows',
+  instanceType: 'm6i.large',
+});
+
 const withProfile = (
   shape: InstanceShape,
   profile: { arn: string; id: string } | undefined,
@@ -193,7 +209,8 @@ export const SCENARIOS: readonly Scenario[] = [
     shape: (s, c) => ({ ...s, imageId: c.images.rhel.id, platformDetails: 'Red Hat Enterprise Linux' }),
   },
   {
-    expected: 'UNKNOWN',
+    // Nothing wrong from outside; the console shows the agent crashing.
+    expected: 'AGENT_NOT_RUNNING',
     vpc: ROUTED,
     subnet: 'private',
     agent: CURRENT_AGENT,
@@ -201,6 +218,17 @@ export const SCENARIOS: readonly Scenario[] = [
     shape: (s) => ({ ...s, httpTokens: 'optional' }),
     metadataNoToken: 0,
   },
+  { expected: 'INSTANCE_BOOT_FAILED', vpc: ROUTED, subnet: 'private', console: PANIC },
+  { expected: 'DISK_FULL', vpc: ROUTED, subnet: 'private', agent: CURRENT_AGENT, console: DISK_FULL },
+  {
+    expected: 'METADATA_UNREACHABLE_FROM_OS',
+    vpc: ROUTED,
+    subnet: 'private',
+    console: WINDOWS_NO_METADATA,
+    shape: WINDOWS,
+  },
+  // Nothing wrong from outside and a clean console: the finding says what to check on the instance.
+  { expected: 'UNKNOWN', vpc: ROUTED, subnet: 'private', agent: CURRENT_AGENT },
 ];
 
 function group(
