@@ -70,14 +70,15 @@ const NON_PUBLIC = [
   '240.0.0.0/4',
 ];
 
+const NON_PUBLIC_RANGES = NON_PUBLIC.map((text) => parseCidr(text) as Cidr);
+
 /** Whether every address of `cidr` is non-public (private, shared, loopback, link-local, reserved…). */
 export function isNonPublicCidr(cidr: string): boolean {
   const range = parseCidr(cidr);
   if (!range) return false;
-  return NON_PUBLIC.some((text) => {
-    const outer = parseCidr(text);
-    return outer !== undefined && outer.prefix <= range.prefix && cidrContains(text, formatIpv4(range.base));
-  });
+  return NON_PUBLIC_RANGES.some(
+    (outer) => outer.prefix <= range.prefix && (range.base & maskOf(outer.prefix)) >>> 0 === outer.base,
+  );
 }
 
 /** The Route 53 Resolver of a VPC: the base of its primary IPv4 CIDR plus two. */

@@ -48,8 +48,19 @@ export interface InternetRoutes {
   gaps: string[];
 }
 
-/** The set of routes that together cover `0.0.0.0/0`, by longest prefix match. */
+const covers = new WeakMap<RouteTable, InternetRoutes>();
+
+/** The set of routes that together cover `0.0.0.0/0`, by longest prefix match (memoised per table). */
 export function internetRoutesOf(table: RouteTable): InternetRoutes {
+  let found = covers.get(table);
+  if (!found) {
+    found = computeInternetRoutes(table);
+    covers.set(table, found);
+  }
+  return found;
+}
+
+function computeInternetRoutes(table: RouteTable): InternetRoutes {
   const byCidr = routesByCidr(table);
   const found: InternetRoutes = { routes: [], gaps: [] };
   // Returns the public blocks of this one that no route covers; `empty`: no route in it at all,
