@@ -13,6 +13,7 @@ export const CAUSE_CODES = [
   'VPC_ENDPOINT_MISSING',
   'VPC_DNS_DISABLED',
   'VPC_ENDPOINT_PRIVATE_DNS_DISABLED',
+  'VPC_ENDPOINT_POLICY_DENIES',
   'NACL_BLOCKED',
   'SECURITY_GROUP_EGRESS_BLOCKED',
   'ENDPOINT_SECURITY_GROUP_INGRESS_BLOCKED',
@@ -47,6 +48,8 @@ export const CAUSE_SUMMARY: Record<CauseCode, string> = {
   VPC_DNS_DISABLED: 'VPC DNS support or DNS hostnames is off, so endpoint private DNS cannot work',
   VPC_ENDPOINT_PRIVATE_DNS_DISABLED:
     'an interface endpoint has private DNS off and there is no internet path',
+  VPC_ENDPOINT_POLICY_DENIES:
+    "an interface endpoint's policy does not allow the agent's actions for the instance's role",
   NACL_BLOCKED: 'a network ACL blocks HTTPS out or the return traffic in',
   SECURITY_GROUP_EGRESS_BLOCKED: 'no security group on the instance allows HTTPS (TCP 443) out',
   ENDPOINT_SECURITY_GROUP_INGRESS_BLOCKED:

@@ -97,10 +97,11 @@ describe('sample-fleet.json', () => {
   it('covers every cause code (as a cause or a degradation) and UNKNOWN', () => {
     const covered = new Set<RootCause>([...Object.values(EXPECTED), ...Object.values(DEGRADED).flat()]);
     // DHMC is one setting per account: these two live in dhmc-off.json and dhmc-invalid-role.json.
-    // The console-only causes other than AGENT_NOT_RUNNING are in the generated worlds and
-    // test/worlds/console-output.test.ts.
+    // The console-only causes other than AGENT_NOT_RUNNING and endpoint policies are covered by
+    // the generated worlds, test/worlds/console-output.test.ts and the engine tests.
     const elsewhere = [
       'INSTANCE_BOOT_FAILED',
+      'VPC_ENDPOINT_POLICY_DENIES',
       'NO_INSTANCE_PROFILE',
       'DHMC_ROLE_INVALID',
       'DISK_FULL',

@@ -141,6 +141,16 @@ export function buildEndpointRouting(ctx: NetworkContext, layout: VpcLayout, nam
       : ['ssm', 'ec2messages', 'ssmmessages', 'logs'];
   for (const service of services)
     interfaceEndpoint(ctx, layout.id, subnet, service, group, layout.kind !== 'private-dns-off');
+  if (layout.kind === 'endpoint-policy') {
+    const ssm = ctx.world.ec2.VpcEndpoints.find(
+      (e) => e.VpcId === layout.id && e.ServiceName === `com.amazonaws.${ctx.region}.ssm`,
+    );
+    if (ssm)
+      ssm.PolicyDocument = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }],
+      });
+  }
 }
 
 function natGateway(ctx: NetworkContext, vpcId: string, subnet: SubnetSlot, name: string, n: number): string {

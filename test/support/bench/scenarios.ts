@@ -105,6 +105,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { expected: 'NAT_GATEWAY_UNAVAILABLE', vpc: ROUTED_ONLY, subnet: 'nat-broken' },
   { expected: 'VPC_ENDPOINT_MISSING', vpc: ['endpoint-missing'], subnet: 'private' },
   { expected: 'VPC_DNS_DISABLED', vpc: ['dns-disabled'], subnet: 'private' },
+  { expected: 'VPC_ENDPOINT_POLICY_DENIES', vpc: ['endpoint-policy'], subnet: 'private' },
   {
     expected: 'VPC_ENDPOINT_PRIVATE_DNS_DISABLED',
     vpc: ['private-dns-off'],

@@ -18,6 +18,10 @@ function servicePathCheck(service: SsmService): Check {
       if (!path) return result.unknown(id, `No path was resolved for ${service}.`);
       switch (path.path) {
         case 'endpoint':
+          if (path.warning)
+            return result.warn(id, `${path.summary} But ${path.warning}.`, path.evidence, [
+              capitalised(path.warning),
+            ]);
           return result.pass(id, path.summary, path.evidence);
         case 'internet': {
           const detours = path.internet?.detours ?? [];
@@ -50,5 +54,7 @@ function servicePathCheck(service: SsmService): Check {
     },
   };
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export const servicePathChecks: Check[] = SSM_SERVICES.map(servicePathCheck);
