@@ -43,6 +43,14 @@ export function outcomeWithoutDestination(path: ServicePath): ServiceOutcome | u
       evidence: { path: 'none' },
     };
   }
+  if (!path.destination && path.evidence.ipv6Only === true) {
+    return {
+      service: path.service,
+      status: 'unknown',
+      detail: `the instance is in an IPv6-only subnet, whose IPv6 rules are not evaluated here: verify TCP 443 to ${path.hostname} over IPv6 (::/0 or the endpoint's IPv6 addresses)`,
+      evidence: { path: path.path, ipv6Only: true },
+    };
+  }
   if (!path.destination) {
     return {
       service: path.service,

@@ -24,6 +24,10 @@ function servicePathCheck(service: SsmService): Check {
             ]);
           return result.pass(id, path.summary, path.evidence);
         case 'internet': {
+          if (path.warning)
+            return result.warn(id, `${path.summary} But ${path.warning}.`, path.evidence, [
+              capitalised(path.warning),
+            ]);
           const detours = path.internet?.detours ?? [];
           if (!detours.length) return result.pass(id, path.summary, path.evidence);
           const routes = detours.map((d) => `${d.destination} → ${d.targetId}`).join(', ');

@@ -8,6 +8,7 @@ import type { CauseCode } from '../../causes.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { type EndpointUse, endpointUseFor, ssmInterfaceEndpoints } from './endpoints.ts';
 import { type InternetPath, resolveInternetPath } from './internet-path.ts';
+import { isIpv6Only, resolveIpv6Path } from './ipv6-only.ts';
 import { blameNoPath } from './no-path.ts';
 import { unreadable } from './picture.ts';
 import { SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
@@ -60,6 +61,8 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
   }
   const all = ssmInterfaceEndpoints(facts, endpoints.value);
   const use = endpointUseFor(facts, all, service);
+  // An IPv6-only subnet has no IPv4 path at all: judge it on IPv6 only.
+  if (isIpv6Only(facts)) return resolveIpv6Path(facts, service, hostname, use);
   const endpointEvidence = use ? endpointEvidenceOf(use) : {};
   if (use?.status === 'usable' && use.policy?.decision === 'denies') {
     // Private DNS sends the name to this endpoint: no other path can carry it.
