@@ -1,10 +1,14 @@
 /**
  * One IAM picture per instance profile and per role, however many instances share them. A role's
- * permissions are settled by its attached managed policies when a known-sufficient one is there;
- * otherwise one `SimulatePrincipalPolicy` call asks IAM itself, which weighs inline and
- * customer-managed policies, explicit denies and permission boundaries for us.
+ * permissions are always asked of IAM itself (`SimulatePrincipalPolicy`, once per role), which
+ * weighs identity policies, explicit denies, the permissions boundary and SCPs: an attached
+ * AmazonSSMManagedInstanceCore is evidence, not proof (a deny or a boundary can cut it back).
+ * The request context carries the keys every agent call has; the keys the simulation still
+ * lacked come back as `MissingContextValues` and are reported, not guessed.
  */
 import {
+  type ContextEntry,
+  type EvaluationResult,
   GetInstanceProfileCommand,
   GetRoleCommand,
   type IAMClient,
@@ -13,7 +17,14 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { REGISTER_ACTION } from '../engine/checks/credentials/grants.ts';
-import type { PolicyDocument, ProfilePicture, RolePicture, SimulatedDecisions } from '../engine/facts.ts';
+import type {
+  IamLayer,
+  PolicyDocument,
+  ProfilePicture,
+  RolePicture,
+  SimulatedDecisions,
+  SimulationDetail,
+} from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, DENIED_OR_THROTTLED, isCode, toProblem } from './errors.ts';
 import { drain } from './paging.ts';
@@ -21,7 +32,10 @@ import { drain } from './paging.ts';
 export interface RoleRequirement {
   /** Actions the role must be allowed. */
   actions: readonly string[];
-  /** Managed policy names (`grants.ts`) known to grant them all, so no simulation is needed. */
+  /**
+   * Managed policy names (`grants.ts`) known to grant them all: evidence the engine reports, and
+   * what it falls back on (as a warning) when the simulation itself is denied.
+   */
   sufficientPolicies: readonly string[];
 }
 
@@ -115,22 +129,16 @@ export class IamReader {
     );
     if (!attached.ok) return attached;
     const attachedPolicyArns = attached.value.map((p) => p.PolicyArn ?? '').filter(Boolean);
-    // Match the name alone: AmazonEC2RoleforSSM lives under the service-role/ path.
-    const sufficient = attachedPolicyArns.some(
-      (arn) =>
-        arn.includes(':iam::aws:policy/') &&
-        requirement.sufficientPolicies.some(
-          (p) => p.split('/').pop() === arn.slice(arn.lastIndexOf('/') + 1),
-        ),
-    );
     const picture: RolePicture = {
       name,
       arn: role.Arn ?? '',
       trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
       attachedPolicyArns,
     };
-    if (!sufficient)
-      picture.simulated = await this.simulateFor(picture.arn, requirement.actions, instanceArn);
+    const simulation = await this.simulateFor(picture.arn, requirement.actions, instanceArn);
+    picture.simulated = simulation.ok ? readOk(simulation.value.decisions) : simulation;
+    if (simulation.ok && Object.keys(simulation.value.details).length > 0)
+      picture.simulationDetails = simulation.value.details;
     return readOk(picture);
   }
 
@@ -142,20 +150,49 @@ export class IamReader {
     roleArn: string,
     actions: readonly string[],
     instanceArn: string | undefined,
-  ): Promise<Readout<SimulatedDecisions>> {
-    const decisions = await this.simulate(roleArn, actions);
-    if (!decisions.ok || !instanceArn || decisions.value[REGISTER_ACTION] !== 'implicitDeny')
-      return decisions;
-    const onInstance = await this.simulate(roleArn, [REGISTER_ACTION], [instanceArn]);
-    if (!onInstance.ok) return decisions;
-    return readOk({ ...decisions.value, ...onInstance.value });
+  ): Promise<Readout<Simulation>> {
+    const context = await this.contextFor(roleArn, instanceArn);
+    const first = await this.simulate(roleArn, actions, context);
+    if (!first.ok || !instanceArn || first.value.decisions[REGISTER_ACTION] !== 'implicitDeny') return first;
+    const onInstance = await this.simulate(roleArn, [REGISTER_ACTION], context, [instanceArn]);
+    if (!onInstance.ok) return first;
+    return readOk({
+      decisions: { ...first.value.decisions, ...onInstance.value.decisions },
+      details: { ...first.value.details, ...onInstance.value.details },
+    });
+  }
+
+  /**
+   * The keys every call of the agent carries: HTTPS, the region, the role session's principal and,
+   * for a role session from an instance profile, the instance (`ec2:SourceInstanceARN`; one
+   * instance stands for every user of the role, so calls stay per role). Keys that depend on the
+   * path (`aws:SourceVpc`, `aws:SourceVpce`) or the session are not known per role: the simulation
+   * reports them as missing and the check names them.
+   */
+  private async contextFor(roleArn: string, instanceArn: string | undefined): Promise<ContextEntry[]> {
+    const region = await this.iam.config.region();
+    const account = roleArn.split(':')[4] ?? '';
+    const entry = (key: string, value: string, type: 'string' | 'boolean' = 'string'): ContextEntry => ({
+      ContextKeyName: key,
+      ContextKeyValues: [value],
+      ContextKeyType: type,
+    });
+    return [
+      entry('aws:SecureTransport', 'true', 'boolean'),
+      entry('aws:RequestedRegion', region),
+      entry('aws:PrincipalArn', roleArn),
+      entry('aws:PrincipalAccount', account),
+      entry('aws:PrincipalType', 'AssumedRole'),
+      ...(instanceArn ? [entry('ec2:SourceInstanceARN', instanceArn)] : []),
+    ];
   }
 
   private simulate(
     roleArn: string,
     actions: readonly string[],
+    context: ContextEntry[],
     resourceArns?: string[],
-  ): Promise<Readout<SimulatedDecisions>> {
+  ): Promise<Readout<Simulation>> {
     return attempt(
       'SimulatePrincipalPolicy',
       async () => {
@@ -163,18 +200,48 @@ export class IamReader {
           new SimulatePrincipalPolicyCommand({
             PolicySourceArn: roleArn,
             ActionNames: [...actions],
+            ContextEntries: context,
             ...(resourceArns ? { ResourceArns: resourceArns } : {}),
           }),
         );
         const decisions: SimulatedDecisions = {};
+        const details: Record<string, SimulationDetail> = {};
         for (const result of EvaluationResults) {
-          if (result.EvalActionName) decisions[result.EvalActionName] = result.EvalDecision ?? 'implicitDeny';
+          if (!result.EvalActionName) continue;
+          decisions[result.EvalActionName] = result.EvalDecision ?? 'implicitDeny';
+          const detail = detailOf(result);
+          if (detail) details[result.EvalActionName] = detail;
         }
-        return decisions;
+        return { decisions, details };
       },
-      // PolicyEvaluation/InvalidInput: IAM cannot simulate this role's policies (a broken document,
-      // an unusual principal): unknown for this role, not an outage.
+      // Denied, throttled past retries, the role gone since GetRole, or PolicyEvaluation/InvalidInput:
+      // IAM cannot simulate this role's policies (a broken document): unknown for this role, not an outage.
       [...DENIED_OR_THROTTLED, 'NoSuchEntity', 'PolicyEvaluation', 'InvalidInput'],
     );
   }
+}
+
+interface Simulation {
+  decisions: SimulatedDecisions;
+  details: Record<string, SimulationDetail>;
+}
+
+/** What one evaluation result says beyond its decision: missing keys, and which layer said no. */
+function detailOf(result: EvaluationResult): SimulationDetail | undefined {
+  const missing = result.MissingContextValues ?? [];
+  const deniedBy: IamLayer[] = [];
+  if (result.EvalDecision !== 'allowed') {
+    if (result.OrganizationsDecisionDetail?.AllowedByOrganizations === false)
+      deniedBy.push('service control policy');
+    if (result.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false)
+      deniedBy.push('permissions boundary');
+    // Neither the organization nor the boundary said no: an explicit deny in, or no allow from, the
+    // identity policies.
+    if (deniedBy.length === 0) deniedBy.push('identity policy');
+  }
+  if (missing.length === 0 && deniedBy.length === 0) return undefined;
+  return {
+    ...(missing.length > 0 ? { missingContextValues: missing } : {}),
+    ...(deniedBy.length > 0 ? { deniedBy } : {}),
+  };
 }

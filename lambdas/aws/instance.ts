@@ -17,7 +17,7 @@ import {
   paginateDescribeInstanceStatus,
 } from '@aws-sdk/client-ec2';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
-import { attempt, DENIED_OR_THROTTLED } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED, errorCode } from './errors.ts';
 import { chunk, drain } from './paging.ts';
 
 /**
@@ -81,23 +81,63 @@ export async function readImages(
   return result;
 }
 
-/** Decoded console text; `undefined` when the instance has none yet. */
+/**
+ * Instance families on the Xen hypervisor: `GetConsoleOutput` there serves only the buffer saved
+ * at the last boot (no `Latest`). Every other current family is built on Nitro.
+ */
+const XEN_FAMILIES = new Set(
+  'a1 c1 c3 c4 cc2 cr1 d2 f1 g2 g3 g3s h1 hs1 i2 i3 m1 m2 m3 m4 p2 p3 r3 r4 t1 t2 x1 x1e'.split(' '),
+);
+export const supportsLatestConsole = (instanceType: string | undefined): boolean =>
+  !XEN_FAMILIES.has((instanceType ?? '').split('.')[0] ?? '');
+
+export interface ConsoleRead {
+  /** Decoded console text; `undefined` when the instance has none yet. */
+  text: Readout<string | undefined>;
+  /** Whether the output is the latest (Nitro `Latest: true`) or the buffer of the last boot. */
+  latest: boolean;
+  /** When EC2 says the output was last updated. */
+  timestamp?: string;
+}
+
+/**
+ * One call per instance: the latest output where the instance type supports it, else the buffer
+ * of the last boot (also when EC2 refuses `Latest` for a type this list does not know).
+ */
 export async function readConsoleOutputs(
   ec2: EC2Client,
   instanceIds: readonly string[],
-): Promise<Map<string, Readout<string | undefined>>> {
+  instanceTypeOf: (id: string) => string | undefined = () => undefined,
+): Promise<Map<string, ConsoleRead>> {
+  const read = (InstanceId: string, Latest: boolean) =>
+    attempt(
+      'GetConsoleOutput',
+      () => ec2.send(new GetConsoleOutputCommand({ InstanceId, ...(Latest ? { Latest } : {}) })),
+      // The instance may be gone since the batch read it; `Unsupported…` is handled below.
+      [...DENIED_OR_THROTTLED, 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed'],
+    );
   const entries = await Promise.all(
     instanceIds.map(async (InstanceId) => {
-      const read = await attempt(
-        'GetConsoleOutput',
-        () => ec2.send(new GetConsoleOutputCommand({ InstanceId })),
-        // The instance may be gone since the batch read it.
-        [...DENIED_OR_THROTTLED, 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed'],
-      );
-      const text: Readout<string | undefined> = read.ok
-        ? readOk(read.value.Output ? Buffer.from(read.value.Output, 'base64').toString('utf8') : undefined)
-        : read;
-      return [InstanceId, text] as const;
+      let latest = supportsLatestConsole(instanceTypeOf(InstanceId));
+      let answer: Awaited<ReturnType<typeof read>> | undefined;
+      try {
+        answer = await read(InstanceId, latest);
+      } catch (error) {
+        // `Latest` refused for a type not known here as Xen: ask for the boot buffer instead.
+        if (!latest || !/^Unsupported/.test(errorCode(error))) throw error;
+      }
+      if (!answer) {
+        latest = false;
+        answer = await read(InstanceId, false);
+      }
+      const text: Readout<string | undefined> = answer.ok
+        ? readOk(
+            answer.value.Output ? Buffer.from(answer.value.Output, 'base64').toString('utf8') : undefined,
+          )
+        : answer;
+      const timestamp =
+        answer.ok && answer.value.Timestamp ? new Date(answer.value.Timestamp).toISOString() : undefined;
+      return [InstanceId, { text, latest, ...(timestamp ? { timestamp } : {}) }] as const;
     }),
   );
   return new Map(entries);

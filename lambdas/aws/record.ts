@@ -100,6 +100,7 @@ export async function recordWorld(clients: AwsClients, identity: Identity, now: 
     readConsoleOutputs(
       ec2,
       running.filter((id) => !online.has(id)),
+      (id) => instances.find((i) => i.InstanceId === id)?.InstanceType,
     ),
   ]);
   const iam = await recordIam(
@@ -127,7 +128,7 @@ export async function recordWorld(clients: AwsClients, identity: Identity, now: 
       NetworkAcls: acls,
       DhcpOptions: dhcp,
       ConsoleOutput: Object.fromEntries(
-        [...consoles].flatMap(([id, r]) => (r.ok && r.value ? [[id, r.value]] : [])),
+        [...consoles].flatMap(([id, { text }]) => (text.ok && text.value ? [[id, text.value]] : [])),
       ),
     },
     ssm: {

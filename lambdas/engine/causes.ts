@@ -5,6 +5,7 @@
  */
 export const CAUSE_CODES = [
   'INSTANCE_STATUS_IMPAIRED',
+  'INSTANCE_BOOT_FAILED',
   'ROUTE_MISSING',
   'ROUTE_BLACKHOLE',
   'PUBLIC_IP_MISSING',
@@ -12,6 +13,7 @@ export const CAUSE_CODES = [
   'VPC_ENDPOINT_MISSING',
   'VPC_DNS_DISABLED',
   'VPC_ENDPOINT_PRIVATE_DNS_DISABLED',
+  'VPC_ENDPOINT_POLICY_DENIES',
   'NACL_BLOCKED',
   'SECURITY_GROUP_EGRESS_BLOCKED',
   'ENDPOINT_SECURITY_GROUP_INGRESS_BLOCKED',
@@ -23,6 +25,9 @@ export const CAUSE_CODES = [
   'NO_INSTANCE_PROFILE',
   'DHMC_ROLE_INVALID',
   'DHMC_AGENT_TOO_OLD',
+  'DISK_FULL',
+  'METADATA_UNREACHABLE_FROM_OS',
+  'AGENT_NOT_RUNNING',
   'AGENT_NOT_PREINSTALLED',
 ] as const;
 
@@ -32,6 +37,8 @@ export type RootCause = CauseCode | 'UNKNOWN';
 /** One line a person reads in a table or an email subject. */
 export const CAUSE_SUMMARY: Record<CauseCode, string> = {
   INSTANCE_STATUS_IMPAIRED: 'EC2 status checks are failing',
+  INSTANCE_BOOT_FAILED:
+    'the console output shows the OS did not boot (kernel panic, file system errors, emergency mode)',
   ROUTE_MISSING: 'no route to the Systems Manager endpoints (no 0.0.0.0/0 route, no VPC endpoints)',
   ROUTE_BLACKHOLE: 'the default route points at a deleted target (blackhole)',
   PUBLIC_IP_MISSING: 'routed to an internet gateway but the instance has no public IPv4 address',
@@ -41,6 +48,8 @@ export const CAUSE_SUMMARY: Record<CauseCode, string> = {
   VPC_DNS_DISABLED: 'VPC DNS support or DNS hostnames is off, so endpoint private DNS cannot work',
   VPC_ENDPOINT_PRIVATE_DNS_DISABLED:
     'an interface endpoint has private DNS off and there is no internet path',
+  VPC_ENDPOINT_POLICY_DENIES:
+    "an interface endpoint's policy does not allow the agent's actions for the instance's role",
   NACL_BLOCKED: 'a network ACL blocks HTTPS out or the return traffic in',
   SECURITY_GROUP_EGRESS_BLOCKED: 'no security group on the instance allows HTTPS (TCP 443) out',
   ENDPOINT_SECURITY_GROUP_INGRESS_BLOCKED:
@@ -54,6 +63,9 @@ export const CAUSE_SUMMARY: Record<CauseCode, string> = {
   DHMC_ROLE_INVALID:
     'the Default Host Management Configuration role is missing, untrusted or lacks permissions',
   DHMC_AGENT_TOO_OLD: 'the agent is too old for Default Host Management Configuration (needs 3.2.582.0+)',
+  DISK_FULL: 'the console output shows a full disk (no space left on device)',
+  METADATA_UNREACHABLE_FROM_OS: 'the console output shows the OS cannot reach the instance metadata service',
+  AGENT_NOT_RUNNING: 'the console output shows the SSM Agent failed to start or stopped',
   AGENT_NOT_PREINSTALLED: 'the AMI does not ship the SSM Agent: it may not be installed',
 };
 

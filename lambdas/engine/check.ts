@@ -15,6 +15,11 @@ export interface CheckResult {
   summary: string;
   /** Present exactly when `status` is `fail`. */
   cause?: CauseCode;
+  /**
+   * Set on a `fail` whose defect does not stop registration (the ec2messages/ssmmessages paths, the
+   * session/command actions): its cause goes to the finding's `degradations`, not its `causes`.
+   */
+  degrading?: true;
   evidence: Record<string, unknown>;
   /** Extra next steps this check wants a person to take (deduplicated by the finding). */
   nextSteps?: string[];
@@ -55,6 +60,9 @@ export const result = {
     evidence: Record<string, unknown> = {},
     nextSteps?: string[],
   ): CheckResult => ({ id, status: 'fail', cause, summary, evidence, ...(nextSteps ? { nextSteps } : {}) }),
+  /** Marks a result's failure as degrading (management only); other statuses pass through. */
+  degrading: (outcome: CheckResult): CheckResult =>
+    outcome.status === 'fail' ? { ...outcome, degrading: true } : outcome,
   unknown: (id: string, summary: string, evidence: Record<string, unknown> = {}): CheckResult => ({
     id,
     status: 'unknown',

@@ -13,7 +13,13 @@ import { unreadableReads, unreadableStep } from './unreadable.ts';
 
 export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CHECKS): Finding {
   const results = checks.flatMap((check) => evaluateSafely(check, facts));
-  const causes = sortCauses(results.flatMap((r) => (r.status === 'fail' && r.cause ? [r.cause] : [])));
+  const failed = (degrading: boolean) =>
+    results.flatMap((r) =>
+      r.status === 'fail' && r.cause && (r.degrading === true) === degrading ? [r.cause] : [],
+    );
+  const causes = sortCauses(failed(false));
+  // A code that blocks somewhere is a cause; it is listed as a degradation only when it blocks nowhere.
+  const degradations = sortCauses(failed(true)).filter((code) => !causes.includes(code));
   const rootCause = rootCauseOf(causes);
   const { candidate, partition, region } = facts;
   const { instance, information } = candidate;
@@ -32,6 +38,7 @@ export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CH
     ssmStatus: candidate.ssmStatus,
     rootCause,
     causes,
+    degradations,
     checks: results,
     remediations: [],
     nextSteps: [

@@ -30,6 +30,7 @@ export function discover(
     connectionLost: 0,
     ignored: 0,
     inGracePeriod: 0,
+    operatedByService: 0,
   };
   const candidates: Candidate[] = [];
   for (const instance of instances) {
@@ -38,6 +39,10 @@ export function discover(
     const information = byId.get(instance.InstanceId);
     if (information?.PingStatus === 'Online') {
       summary.online++;
+    } else if (instance.Operator?.Managed === true) {
+      // EKS Auto Mode, Lambda Managed Instances…: the operating service manages these, not the
+      // account, so a missing SSM registration is theirs by design, never a finding or a fix.
+      summary.operatedByService = (summary.operatedByService ?? 0) + 1;
     } else if (isIgnored(instance.Tags)) {
       summary.ignored++;
     } else if (launchedAfter(instance, graceStart)) {

@@ -59,10 +59,26 @@ export interface RolePicture {
   attachedPolicyArns: string[];
   /**
    * The role's effective decisions for the actions a check cares about, from
-   * `iam:SimulatePrincipalPolicy`. Absent when a known-sufficient managed policy is attached
-   * (no need to ask); a failed simulation is a problem readout.
+   * `iam:SimulatePrincipalPolicy` across every layer (identity policies, explicit denies, the
+   * permissions boundary, SCPs). The adapters always ask: an attached managed policy is evidence,
+   * not proof. Absent only in facts built without asking; a failed simulation is a problem readout.
    */
   simulated?: Readout<SimulatedDecisions>;
+  /** Per action, what the simulation said beyond the decision (only actions with something to say). */
+  simulationDetails?: Record<string, SimulationDetail>;
+}
+
+/** The IAM layers a simulation reports on, as the evidence names them. */
+export type IamLayer = 'identity policy' | 'permissions boundary' | 'service control policy';
+
+export interface SimulationDetail {
+  /**
+   * Condition keys a statement needed and the request context did not carry
+   * (`MissingContextValues`): the decision may differ when the agent's real call carries them.
+   */
+  missingContextValues?: string[];
+  /** The layers that did not allow the action (for a decision other than `allowed`). */
+  deniedBy?: IamLayer[];
 }
 
 export interface ProfilePicture {
@@ -133,4 +149,9 @@ export interface InstanceFacts {
   metadataNoToken?: Readout<number>;
   /** Decoded `GetConsoleOutput` text (`undefined`: none available). Absent when not read. */
   consoleOutput?: Readout<string | undefined>;
+  /**
+   * How fresh that output is: `latest` (Nitro, `Latest: true`) or the buffer saved at the last
+   * boot, which may be days old; `timestamp` is when EC2 says it was last updated.
+   */
+  consoleBuffer?: { latest: boolean; timestamp?: string };
 }

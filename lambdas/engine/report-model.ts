@@ -65,6 +65,12 @@ export interface Finding {
   ssmStatus: SsmStatus;
   rootCause: RootCause;
   causes: CauseCode[];
+  /**
+   * Defects that do not stop registration but break Run Command / Session Manager once registered
+   * (the ec2messages/ssmmessages paths and actions). A code is in `causes` or here, never both.
+   * `diagnose` always sets it; optional so findings stored before it existed still load.
+   */
+  degradations?: CauseCode[];
   checks: CheckResult[];
   remediations: Remediation[];
   nextSteps: string[];
@@ -99,6 +105,11 @@ export interface Summary {
   connectionLost: number;
   ignored: number;
   inGracePeriod: number;
+  /**
+   * Running instances operated by an AWS service (`Operator.Managed`): counted, never judged.
+   * `discover` always sets it; optional so summaries stored before it existed still load.
+   */
+  operatedByService?: number;
 }
 
 export type { RunError } from './run-error.ts';

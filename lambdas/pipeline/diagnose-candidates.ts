@@ -35,11 +35,16 @@ export async function diagnoseCandidates(
   const findings = facts.map((f) => diagnose(f));
   const unexplained = findings.filter((f) => CONSOLE_WORTHY.has(f.rootCause)).map((f) => f.instanceId);
   if (unexplained.length) {
-    const outputs = await readConsoleOutputs(clients.ec2, unexplained);
+    const typeOf = new Map(candidates.map((c) => [c.instance.InstanceId, c.instance.InstanceType]));
+    const outputs = await readConsoleOutputs(clients.ec2, unexplained, (id) => typeOf.get(id));
     facts.forEach((f, i) => {
       const output = outputs.get(f.candidate.instance.InstanceId ?? '');
       if (!output) return;
-      f.consoleOutput = output;
+      f.consoleOutput = output.text;
+      f.consoleBuffer = {
+        latest: output.latest,
+        ...(output.timestamp ? { timestamp: output.timestamp } : {}),
+      };
       findings[i] = diagnose(f);
     });
   }

@@ -62,7 +62,17 @@ export async function verifyFixes(
     const at = onlineAt.get(finding.instanceId);
     if (at) return markVerified(finding, at);
     if (!pending.includes(finding.instanceId)) return finding;
-    const step = problem ? unverifiableStep(problem) : waitingForAgentStep(finding.instance.platform);
+    const applied = finding.remediations.filter((r) => r.status === 'applied');
+    const appliedAt = applied
+      .flatMap((r) => (r.record?.at ? [r.record.at] : []))
+      .sort()
+      .at(-1);
+    const step = problem
+      ? unverifiableStep(problem)
+      : waitingForAgentStep(finding.instance.platform, {
+          fixes: applied.map((r) => r.id),
+          ...(appliedAt ? { appliedAt } : {}),
+        });
     return { ...finding, nextSteps: [step, ...finding.nextSteps] };
   });
   return { findings: result, online: [...onlineAt.keys()], waiting: pending };

@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import type { Handlers, SimContext } from './context.ts';
 import { notFound, rejectMaxResultsWithIds, selectByIds } from './ec2-lookup.ts';
+import { awsError } from './errors.ts';
 import { applyFilters, type FilterSpec } from './filters.ts';
 import { hexId } from './ids.ts';
 import { ec2Page } from './pagination.ts';
@@ -189,9 +190,22 @@ function describeImages(input: DescribeImagesRequest, ctx: SimContext) {
   return { Images: items, NextToken };
 }
 
+// Xen-based families: EC2 refuses `Latest` there (only the last boot's buffer exists).
+const XEN_FAMILIES = new Set(
+  'a1 c1 c3 c4 cc2 cr1 d2 f1 g2 g3 g3s h1 hs1 i2 i3 m1 m2 m3 m4 p2 p3 r3 r4 t1 t2 x1 x1e'.split(' '),
+);
+
 function getConsoleOutput(input: GetConsoleOutputRequest, ctx: SimContext) {
   const id = input.InstanceId ?? '';
-  selectByIds('instance', ctx.world.ec2.Instances, [id], (i) => i.InstanceId);
+  const [instance] = selectByIds('instance', ctx.world.ec2.Instances, [id], (i) => i.InstanceId);
+  const family = String(instance?.InstanceType ?? '').split('.')[0] ?? '';
+  if (input.Latest && XEN_FAMILIES.has(family)) {
+    throw awsError(
+      'ec2',
+      'UnsupportedOperation',
+      'The latest console output is only available on instances built on the Nitro System.',
+    );
+  }
   const text = ctx.world.ec2.ConsoleOutput[id];
   return {
     InstanceId: id,

@@ -99,6 +99,17 @@ const cloudwatch = z.strictObject({
     .default({}),
 });
 
+/** The SCPs in effect for the account, as one level (world-format.md `organizations`). */
+const organizations = z.strictObject({
+  ServiceControlPolicies: list(
+    z.looseObject({
+      PolicyId: z.string(expected('an SCP id such as p-examplepolicyid111')).min(1),
+      Name: z.string().optional(),
+      Content: policyDocument,
+    }),
+  ),
+});
+
 const simulation = z.strictObject({
   onlineAfterFix: list(id('i-', 'an instance id')),
   faults: list(
@@ -127,6 +138,8 @@ export const worldSchema = z
     ssm: ssm.prefault({}),
     iam: iam.prefault({}),
     cloudwatch: cloudwatch.prefault({}),
+    // Optional: without it the account is in no organization and no SCP applies.
+    organizations: organizations.optional(),
     simulation: simulation.prefault({}),
   })
   .superRefine((world, ctx) => {

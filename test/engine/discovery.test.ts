@@ -25,10 +25,14 @@ describe('discover', () => {
       instance('i-00000000000000005', { LaunchTime: minutesAgo(5) }),
       instance('i-00000000000000006', { State: { Name: 'stopped' } }),
       instance('i-00000000000000007', { State: { Name: 'pending' } }),
+      // EKS Auto Mode node: operated by EKS, registered or not (here ConnectionLost) never judged.
+      instance('i-00000000000000008', { Operator: { Managed: true, Principal: 'eks.amazonaws.com' } }),
+      instance('i-00000000000000009', { Operator: { Managed: false } }),
     ];
     const registrations = [
       registration('i-00000000000000001', 'Online'),
       registration('i-00000000000000002', 'ConnectionLost'),
+      registration('i-00000000000000008', 'ConnectionLost'),
     ];
 
     // Act
@@ -36,16 +40,18 @@ describe('discover', () => {
 
     // Assess
     expect(summary).toEqual({
-      runningInstances: 5,
+      runningInstances: 7,
       online: 1,
-      notRegistered: 1,
+      notRegistered: 2,
       connectionLost: 1,
       ignored: 1,
       inGracePeriod: 1,
+      operatedByService: 1,
     });
     expect(candidates.map((c) => [c.instance.InstanceId, c.ssmStatus])).toEqual([
       ['i-00000000000000002', 'ConnectionLost'],
       ['i-00000000000000003', 'NotRegistered'],
+      ['i-00000000000000009', 'NotRegistered'],
     ]);
     expect(candidates[0]?.information?.PingStatus).toBe('ConnectionLost');
   });

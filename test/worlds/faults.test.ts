@@ -25,7 +25,8 @@ describe('faults while scanning sample-fleet.json', () => {
     expect(path?.summary).toContain('UnauthorizedOperation');
     expect(web3.causes).not.toContain('PUBLIC_IP_MISSING');
     // Credentials and metadata do not depend on routes: still judged.
-    expect(findingOf(scanned, 'legacy-app-1').rootCause).toBe('ROLE_MISSING_SSM_PERMISSIONS');
+    // (its role can register but not open sessions: a degradation, not a root cause)
+    expect(findingOf(scanned, 'legacy-app-1').degradations).toEqual(['ROLE_MISSING_SSM_PERMISSIONS']);
     expect(findingOf(scanned, 'batch-worker-2').rootCause).toBe('IMDS_DISABLED');
   });
 

@@ -48,7 +48,11 @@ export function planSubjectOf(facts: InstanceFacts, finding: Finding): PlanSubje
   const role = facts.profile?.ok && facts.profile.value.role?.ok ? facts.profile.value.role.value : undefined;
   return {
     instanceId: finding.instanceId,
-    causes: finding.causes,
+    // attach-core-policy also fixes a role that only degrades management (report-format.md).
+    causes: [
+      ...finding.causes,
+      ...(finding.degradations ?? []).filter((code) => code === 'ROLE_MISSING_SSM_PERMISSIONS'),
+    ],
     optedOut: isOptedOut(facts.candidate.instance.Tags),
     ...(instance.IamInstanceProfile?.Arn ? { instanceProfileArn: instance.IamInstanceProfile.Arn } : {}),
     ...(role ? { roleName: role.name } : {}),

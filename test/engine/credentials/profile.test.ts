@@ -137,23 +137,31 @@ describe('instance profile, trust and permissions', () => {
     expect(causes).toEqual([]);
   });
 
-  it('fails a role missing only ssmmessages actions even when DHMC is valid (the agent does not fall back)', () => {
+  it('degrades (does not block) a role missing only ssmmessages actions, even when DHMC is valid (the agent does not fall back)', () => {
     const lacking = role({
       attached: [],
       simulated: decisions({ 'ssmmessages:OpenDataChannel': 'implicitDeny' }),
     });
-    const { byId, causes } = runCredentialChecks(buildFacts({ profile: profile(lacking), dhmc: dhmcOn() }));
+    const { byId, causes, degradations } = runCredentialChecks(
+      buildFacts({ profile: profile(lacking), dhmc: dhmcOn() }),
+    );
 
-    expect(causes).toEqual(['ROLE_MISSING_SSM_PERMISSIONS']);
+    expect(causes).toEqual([]);
+    expect(degradations).toEqual(['ROLE_MISSING_SSM_PERMISSIONS']);
     expect(byId['iam.role-permissions']?.summary).toContain('ssmmessages:OpenDataChannel');
     expect(byId['dhmc.role']?.status).toBe('skip');
   });
 
   it('trusts an explicit deny from the simulation over an attached Core policy', () => {
     const bounded = role({ simulated: decisions({ 'ec2messages:GetMessages': 'explicitDeny' }) });
-    const { causes } = runCredentialChecks(buildFacts({ profile: profile(bounded) }));
+    const { causes, degradations } = runCredentialChecks(buildFacts({ profile: profile(bounded) }));
+    const blocked = role({ simulated: decisions({ 'ssm:UpdateInstanceInformation': 'explicitDeny' }) });
 
-    expect(causes).toEqual(['ROLE_MISSING_SSM_PERMISSIONS']);
+    expect(causes).toEqual([]);
+    expect(degradations).toEqual(['ROLE_MISSING_SSM_PERMISSIONS']);
+    expect(runCredentialChecks(buildFacts({ profile: profile(blocked), dhmc: dhmcOn(null) })).causes).toEqual(
+      ['ROLE_MISSING_SSM_PERMISSIONS', 'DHMC_ROLE_INVALID'],
+    );
   });
 
   it('warns about the deprecated AmazonEC2RoleforSSM and recommends Core', () => {

@@ -6,7 +6,8 @@ import type { InstanceFacts } from '../../../lambdas/engine/facts.ts';
 export function runCredentialChecks(facts: InstanceFacts) {
   const results = credentialChecks.flatMap((check) => [check.evaluate(facts)].flat());
   const byId = Object.fromEntries(results.map((r) => [r.id, r])) as Record<string, CheckResult>;
-  const causes = results.flatMap((r) => (r.cause ? [r.cause] : []));
+  const causes = results.flatMap((r) => (r.cause && !r.degrading ? [r.cause] : []));
+  const degradations = results.flatMap((r) => (r.cause && r.degrading ? [r.cause] : []));
   const statuses = Object.fromEntries(results.map((r) => [r.id, r.status]));
-  return { byId, causes, statuses };
+  return { byId, causes, degradations, statuses };
 }

@@ -1,13 +1,15 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../lambdas/engine/check.ts';
+import { agentConsoleCheck } from '../../../lambdas/engine/checks/instance/agent-console.ts';
 import { agentShipping, instanceChecks } from '../../../lambdas/engine/checks/instance/index.ts';
 import type { InstanceFacts } from '../../../lambdas/engine/facts.ts';
 import { readOk } from '../../../lambdas/engine/readout.ts';
 import { buildFacts, denied } from './facts-builder.ts';
 
+/** The first result (agent.console gives one per cause it proves). */
 const run = (id: string, facts: InstanceFacts) =>
-  instanceChecks.find((check) => check.id === id)?.evaluate(facts) as CheckResult;
+  [instanceChecks.find((check) => check.id === id)?.evaluate(facts)].flat()[0] as CheckResult;
 
 const image = (fields: Partial<Image>): Image => ({
   ImageId: 'ami-0bbbbbbbbbbbbbbbb',
@@ -208,25 +210,75 @@ describe('agent.console', () => {
     [
       'kernel-panic',
       '[    2.1] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)',
+      'INSTANCE_BOOT_FAILED',
     ],
-    ['emergency-mode', 'You are in emergency mode. After logging in, type "journalctl -xb"'],
-    ['emergency-mode', '[DEPEND] Dependency failed for /data.'],
-    ['disk-full', 'amazon-ssm-agent[1234]: write /var/lib/amazon/ssm/state: No space left on device'],
-    ['agent-failed', '[FAILED] Failed to start amazon-ssm-agent.service - amazon-ssm-agent.'],
-    ['agent-failed', 'amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE'],
-    ['filesystem-error', '[  812.1] blk_update_request: I/O error, dev nvme1n1, sector 2048 op 0x0:(READ)'],
     [
-      'cloud-init-error',
-      '2026-11-26 05:01:02,345 - util.py[WARNING]: Failed running /var/lib/cloud/instance/scripts/part-001 [1]',
+      'emergency-mode',
+      'You are in emergency mode. After logging in, type "journalctl -xb"',
+      'INSTANCE_BOOT_FAILED',
     ],
-    ['windows-agent-failed', '2026/11/26 05:01:02Z: Service AmazonSSMAgent failed to start'],
-  ])('warns on %s', (signature, line) => {
+    ['emergency-mode', '[DEPEND] Dependency failed for /data.', 'INSTANCE_BOOT_FAILED'],
+    [
+      'disk-full',
+      'amazon-ssm-agent[1234]: write /var/lib/amazon/ssm/state: No space left on device',
+      'DISK_FULL',
+    ],
+    [
+      'agent-failed',
+      '[FAILED] Failed to start amazon-ssm-agent.service - amazon-ssm-agent.',
+      'AGENT_NOT_RUNNING',
+    ],
+    [
+      'agent-failed',
+      'amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE',
+      'AGENT_NOT_RUNNING',
+    ],
+    ['agent-stopped', '[  OK  ] Stopped amazon-ssm-agent.service - amazon-ssm-agent.', 'AGENT_NOT_RUNNING'],
+    [
+      'filesystem-error',
+      '[  812.1] blk_update_request: I/O error, dev nvme1n1, sector 2048 op 0x0:(READ)',
+      'INSTANCE_BOOT_FAILED',
+    ],
+    [
+      'windows-agent-failed',
+      '2026/11/26 05:01:02Z: Service AmazonSSMAgent failed to start',
+      'AGENT_NOT_RUNNING',
+    ],
+    [
+      'metadata-unreachable',
+      '2026/11/26 05:01:02Z: EC2Launch: Unable to reach instance metadata at 169.254.169.254',
+      'METADATA_UNREACHABLE_FROM_OS',
+    ],
+  ])('fails on %s (%s) with its cause', (signature, line, cause) => {
     const outcome = consoleOf(`boot\n  ${line}\r\nmore boot\n`);
+
+    expect(outcome).toMatchObject({ status: 'fail', cause });
+    expect(outcome.evidence.signatures).toContain(signature);
+    expect(outcome.evidence.lines).toContain(line.trim());
+  });
+
+  it('only warns on clues that prove no cause (cloud-init errors)', () => {
+    const line =
+      '2026-11-26 05:01:02,345 - util.py[WARNING]: Failed running /var/lib/cloud/instance/scripts/part-001 [1]';
+    const outcome = consoleOf(`boot\n${line}\n`);
 
     expect(outcome.status).toBe('warn');
     expect(outcome.cause).toBeUndefined();
-    expect(outcome.evidence.signatures).toContain(signature);
-    expect(outcome.evidence.lines).toContain(line.trim());
+    expect(outcome.evidence.signatures).toEqual(['cloud-init-error']);
+  });
+
+  it('gives one result per cause, and says how old a last-boot buffer may be', () => {
+    const facts = buildFacts({
+      consoleOutput: readOk('Kernel panic - not syncing\nNo space left on device\n'),
+    });
+    facts.consoleBuffer = { latest: false, timestamp: '2026-11-20T04:00:00.000Z' };
+    const outcomes = [agentConsoleCheck.evaluate(facts)].flat();
+
+    expect(outcomes.map((o) => o.cause)).toEqual(['INSTANCE_BOOT_FAILED', 'DISK_FULL']);
+    expect(outcomes[0]?.summary).toContain(
+      'buffer saved at the last boot last updated 2026-11-20T04:00:00.000Z, which may be days old',
+    );
+    expect(outcomes[0]?.nextSteps?.at(-1)).not.toContain('--latest');
   });
 
   it('keeps at most five matched lines, trimmed and without colour codes', () => {

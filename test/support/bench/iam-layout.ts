@@ -20,8 +20,11 @@ export interface ProfileRef {
 export interface IamLayout {
   /** Profiles whose roles grant AmazonSSMManagedInstanceCore. */
   fleet: ProfileRef[];
-  /** Its role registers the agent but grants none of the ssmmessages / ec2messages actions. */
-  registersOnly: ProfileRef;
+  /**
+   * Its role may open sessions but not `ssm:UpdateInstanceInformation`: it cannot register, so
+   * the agent falls back to DHMC (which an old agent cannot use).
+   */
+  sessionsOnly: ProfileRef;
   /** Its role trusts lambda.amazonaws.com, not ec2.amazonaws.com. */
   untrusted: ProfileRef;
   /** Holds no role. */
@@ -63,6 +66,36 @@ export function buildIam(world: World, profiles: number, dhmc: DhmcMode): IamLay
     return ref;
   };
 
+  // Roles are always simulated, so an AWS-managed policy the simulator does not know needs its
+  // published document in the world (as `record` writes it).
+  iam.Policies.push({
+    Arn: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
+    PolicyName: 'CloudWatchAgentServerPolicy',
+    Document: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: [
+            'cloudwatch:PutMetricData',
+            'ec2:DescribeVolumes',
+            'ec2:DescribeTags',
+            'logs:PutLogEvents',
+            'logs:DescribeLogStreams',
+            'logs:DescribeLogGroups',
+            'logs:CreateLogStream',
+            'logs:CreateLogGroup',
+          ],
+          Resource: '*',
+        },
+        {
+          Effect: 'Allow',
+          Action: ['ssm:GetParameter'],
+          Resource: 'arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*',
+        },
+      ],
+    },
+  });
   const ec2Trust = trustPolicy('ec2.amazonaws.com');
   const fleet: ProfileRef[] = [];
   const fleetSize = Math.max(1, profiles - 3);
@@ -81,21 +114,18 @@ export function buildIam(world: World, profiles: number, dhmc: DhmcMode): IamLay
     fleet.push(addProfile(name, `${name}-role`));
   }
 
-  const registerPolicy = `arn:aws:iam::${accountId}:policy/legacy-ssm-register`;
+  // Registration needs ssm:UpdateInstanceInformation; a role with only the session actions
+  // blocks it (a role with only that action would merely degrade sessions: not a root cause).
+  const sessionsPolicy = `arn:aws:iam::${accountId}:policy/legacy-ssm-sessions`;
   iam.Policies.push({
-    Arn: registerPolicy,
-    PolicyName: 'legacy-ssm-register',
+    Arn: sessionsPolicy,
+    PolicyName: 'legacy-ssm-sessions',
     Document: {
       Version: '2012-10-17',
       Statement: [
         {
           Effect: 'Allow',
-          Action: [
-            'ssm:UpdateInstanceInformation',
-            'ssm:ListInstanceAssociations',
-            'ssm:GetDocument',
-            'ssm:PutInventory',
-          ],
+          Action: ['ssmmessages:*', 'ec2messages:*', 'ssm:GetDocument'],
           Resource: '*',
         },
       ],
@@ -104,7 +134,7 @@ export function buildIam(world: World, profiles: number, dhmc: DhmcMode): IamLay
   addRole({
     RoleName: 'legacy-app-role',
     AssumeRolePolicyDocument: ec2Trust,
-    AttachedPolicies: [{ PolicyName: 'legacy-ssm-register', PolicyArn: registerPolicy }],
+    AttachedPolicies: [{ PolicyName: 'legacy-ssm-sessions', PolicyArn: sessionsPolicy }],
   });
   addRole({
     RoleName: 'etl-runner-role',
@@ -113,7 +143,7 @@ export function buildIam(world: World, profiles: number, dhmc: DhmcMode): IamLay
   });
   const layout: IamLayout = {
     fleet,
-    registersOnly: addProfile('legacy-app', 'legacy-app-role'),
+    sessionsOnly: addProfile('legacy-app', 'legacy-app-role'),
     untrusted: addProfile('etl-runner', 'etl-runner-role'),
     empty: addProfile('jenkins-agent'),
     deleted: (n) => ({

@@ -31,6 +31,7 @@ const ROLES_BY_KIND: Record<VpcKind, SubnetRole[]> = {
   'private-dns-off': ['private', 'endpoints'],
   'dns-disabled': ['private', 'endpoints'],
   'endpoint-missing': ['private', 'endpoints'],
+  'endpoint-policy': ['private', 'endpoints'],
 };
 
 /**
@@ -38,11 +39,12 @@ const ROLES_BY_KIND: Record<VpcKind, SubnetRole[]> = {
  * of the others, one in seven with stale endpoints.
  */
 export function vpcKinds(count: number): VpcKind[] {
-  if (count < 6) throw new Error(`a generated world needs at least 6 VPCs (one of each kind), got ${count}`);
+  if (count < 7) throw new Error(`a generated world needs at least 7 VPCs (one of each kind), got ${count}`);
   const special: VpcKind[] = [
     'private-dns-off',
     'dns-disabled',
     'endpoint-missing',
+    'endpoint-policy',
     'internet-stale-endpoints',
   ];
   return Array.from({ length: count }, (_, i) => {

@@ -136,10 +136,21 @@ export function buildEndpointRouting(ctx: NetworkContext, layout: VpcLayout, nam
   if (!subnet || !group) throw new Error('endpoint VPC without endpoint subnet or group');
   const services =
     layout.kind === 'endpoint-missing'
-      ? ['ssm', 'ec2messages']
+      ? // Without ssm the agent cannot register (a missing ssmmessages endpoint only degrades).
+        ['ec2messages', 'ssmmessages']
       : ['ssm', 'ec2messages', 'ssmmessages', 'logs'];
   for (const service of services)
     interfaceEndpoint(ctx, layout.id, subnet, service, group, layout.kind !== 'private-dns-off');
+  if (layout.kind === 'endpoint-policy') {
+    const ssm = ctx.world.ec2.VpcEndpoints.find(
+      (e) => e.VpcId === layout.id && e.ServiceName === `com.amazonaws.${ctx.region}.ssm`,
+    );
+    if (ssm)
+      ssm.PolicyDocument = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }],
+      });
+  }
 }
 
 function natGateway(ctx: NetworkContext, vpcId: string, subnet: SubnetSlot, name: string, n: number): string {

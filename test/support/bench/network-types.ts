@@ -9,7 +9,9 @@ export type VpcKind =
   | 'endpoints'
   | 'private-dns-off'
   | 'dns-disabled'
-  | 'endpoint-missing';
+  | 'endpoint-missing'
+  /** Endpoints whose ssm endpoint policy allows only S3 (a copy-pasted gateway-endpoint policy). */
+  | 'endpoint-policy';
 export type SubnetRole =
   | 'public'
   | 'private'

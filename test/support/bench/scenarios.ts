@@ -58,6 +58,22 @@ const AGENT_CRASH = [
   '[   10.171902] systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE',
 ].join('\n');
 
+const DISK_FULL = [
+  '[  OK  ] Started amazon-ssm-agent.service - amazon-ssm-agent.',
+  '[   12.402114] amazon-ssm-agent[1911]: open /var/lib/amazon/ssm/ipc/health: no space left on device',
+].join('\n');
+const WINDOWS_NO_METADATA = [
+  '2026/11/26 05:01:02Z: EC2Launch: Unable to reach instance metadata at 169.254.169.254 (timed out)',
+  '2026/11/26 05:01:09Z: Windows is Ready to use',
+].join('\n');
+const WINDOWS = (s: InstanceShape, c: ScenarioContext): InstanceShape => ({
+  ...s,
+  imageId: c.images.windows.id,
+  windows: true,
+  platformDetails: 'Windows',
+  instanceType: 'm6i.large',
+});
+
 const withProfile = (
   shape: InstanceShape,
   profile: { arn: string; id: string } | undefined,
@@ -89,6 +105,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { expected: 'NAT_GATEWAY_UNAVAILABLE', vpc: ROUTED_ONLY, subnet: 'nat-broken' },
   { expected: 'VPC_ENDPOINT_MISSING', vpc: ['endpoint-missing'], subnet: 'private' },
   { expected: 'VPC_DNS_DISABLED', vpc: ['dns-disabled'], subnet: 'private' },
+  { expected: 'VPC_ENDPOINT_POLICY_DENIES', vpc: ['endpoint-policy'], subnet: 'private' },
   {
     expected: 'VPC_ENDPOINT_PRIVATE_DNS_DISABLED',
     vpc: ['private-dns-off'],
@@ -148,10 +165,12 @@ export const SCENARIOS: readonly Scenario[] = [
     shape: (s, c) => withProfile({ ...s, imageId: c.images.al2.id }, c.iam.untrusted),
   },
   {
+    // Cannot register with its role, and an agent too old for DHMC cannot fall back.
     expected: 'ROLE_MISSING_SSM_PERMISSIONS',
     vpc: ['endpoints'],
     subnet: 'private',
-    shape: (s, c) => withProfile(s, c.iam.registersOnly),
+    agent: PRE_DHMC_AGENT,
+    shape: (s, c) => withProfile(s, c.iam.sessionsOnly),
   },
   {
     expected: 'NO_INSTANCE_PROFILE',
@@ -191,7 +210,8 @@ export const SCENARIOS: readonly Scenario[] = [
     shape: (s, c) => ({ ...s, imageId: c.images.rhel.id, platformDetails: 'Red Hat Enterprise Linux' }),
   },
   {
-    expected: 'UNKNOWN',
+    // Nothing wrong from outside; the console shows the agent crashing.
+    expected: 'AGENT_NOT_RUNNING',
     vpc: ROUTED,
     subnet: 'private',
     agent: CURRENT_AGENT,
@@ -199,6 +219,17 @@ export const SCENARIOS: readonly Scenario[] = [
     shape: (s) => ({ ...s, httpTokens: 'optional' }),
     metadataNoToken: 0,
   },
+  { expected: 'INSTANCE_BOOT_FAILED', vpc: ROUTED, subnet: 'private', console: PANIC },
+  { expected: 'DISK_FULL', vpc: ROUTED, subnet: 'private', agent: CURRENT_AGENT, console: DISK_FULL },
+  {
+    expected: 'METADATA_UNREACHABLE_FROM_OS',
+    vpc: ROUTED,
+    subnet: 'private',
+    console: WINDOWS_NO_METADATA,
+    shape: WINDOWS,
+  },
+  // Nothing wrong from outside and a clean console: the finding says what to check on the instance.
+  { expected: 'UNKNOWN', vpc: ROUTED, subnet: 'private', agent: CURRENT_AGENT },
 ];
 
 function group(

@@ -5,7 +5,7 @@
 import type { InstanceFacts, RolePicture } from '../../facts.ts';
 import { describeProblem } from '../../readout.ts';
 import { type AgentVersionState, agentVersionState } from './agent-version.ts';
-import { assessPermissions, DHMC_POLICIES, type PermissionVerdict } from './grants.ts';
+import { assessPermissions, DHMC_POLICIES, type PermissionVerdict, REGISTER_ACTION } from './grants.ts';
 import { evaluateTrust, type TrustVerdict } from './policy.ts';
 
 export type DhmcRoleIssue = 'missing' | 'untrusted' | 'lacks-policy';
@@ -18,6 +18,11 @@ export interface DhmcAssessment {
   issues: DhmcRoleIssue[];
   trust?: TrustVerdict;
   permissions?: PermissionVerdict;
+  /**
+   * Session/command actions the role is not allowed while `ssm:UpdateInstanceInformation` is:
+   * DHMC still registers the instance (state `valid`), but management degrades.
+   */
+  managementGaps?: string[];
   problem?: string;
   agentVersion?: string;
   agent: AgentVersionState;
@@ -49,8 +54,18 @@ export function assessDhmc(facts: InstanceFacts): DhmcAssessment {
   const permissions = assessPermissions(role, facts.partition, DHMC_POLICIES);
   const issues: DhmcRoleIssue[] = [];
   if (!trust.trusted) issues.push('untrusted');
-  if (permissions.kind === 'missing') issues.push('lacks-policy');
-  const known = { ...common, settingValue, role, trust, permissions, issues };
+  const blocksRegistration = permissions.kind === 'missing' && permissions.missing.includes(REGISTER_ACTION);
+  if (blocksRegistration) issues.push('lacks-policy');
+  const managementGaps = permissions.kind === 'missing' && !blocksRegistration ? permissions.missing : [];
+  const known = {
+    ...common,
+    settingValue,
+    role,
+    trust,
+    permissions,
+    issues,
+    ...(managementGaps.length > 0 ? { managementGaps } : {}),
+  };
   if (issues.length > 0) return { ...known, state: 'invalid' };
   if (permissions.kind === 'unknown') return { ...known, state: 'unknown', problem: permissions.reason };
   return { ...known, state: 'valid' };

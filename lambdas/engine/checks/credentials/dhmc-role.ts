@@ -14,7 +14,9 @@ const ID = 'dhmc.role';
 
 function fixes(facts: InstanceFacts, dhmc: DhmcAssessment): string[] {
   const role = dhmc.role?.name ?? dhmc.settingValue ?? '';
-  return dhmc.issues.flatMap((issue) => {
+  // Session/command gaps do not make the role invalid on their own, but are fixed at the same time.
+  const issues = dhmc.managementGaps ? [...dhmc.issues, 'lacks-policy' as const] : dhmc.issues;
+  return issues.flatMap((issue) => {
     if (issue === 'missing') {
       return [
         ...createDhmcRole(facts, role),
@@ -74,6 +76,15 @@ export const dhmcRoleCheck: Check = {
         ]);
       }
       default: {
+        if (dhmc.managementGaps) {
+          // Registration works through DHMC; only Run Command / Session Manager will fail.
+          const summary = `${instanceId} relies on DHMC; role ${roleName} is allowed ssm:UpdateInstanceInformation, so the instance can register, but not ${dhmc.managementGaps.join(', ')}, which ${DHMC_POLICY} grants.`;
+          return result.degrading(
+            result.fail(ID, 'DHMC_ROLE_INVALID', summary, evidence, [
+              attachPolicy(facts, roleName ?? '', DHMC_POLICY),
+            ]),
+          );
+        }
         const summary = `${instanceId} relies on DHMC and role ${roleName} exists, trusts ssm.amazonaws.com and grants the agent's actions.`;
         return result.pass(ID, summary, evidence);
       }

@@ -40,6 +40,7 @@ export function dhmcEvidence(dhmc: DhmcAssessment): Record<string, unknown> {
     state: dhmc.state,
     ...(dhmc.role ? { roleArn: dhmc.role.arn } : {}),
     ...(dhmc.issues.length > 0 ? { issues: dhmc.issues } : {}),
+    ...(dhmc.managementGaps ? { managementGaps: dhmc.managementGaps } : {}),
     ...(dhmc.trust?.conditions ? { trustConditions: dhmc.trust.conditions } : {}),
     agentVersion: dhmc.agentVersion ?? 'unknown',
     ...(dhmc.imdsEnabled ? {} : { imds: 'disabled: DHMC needs IMDSv2 (see instance.metadata)' }),

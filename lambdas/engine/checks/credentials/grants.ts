@@ -4,7 +4,7 @@
  * policies, permission boundaries and explicit denies, so they win when present).
  */
 
-import type { RolePicture, SimulatedDecisions } from '../../facts.ts';
+import type { IamLayer, RolePicture, SimulatedDecisions } from '../../facts.ts';
 import { describeProblem } from '../../readout.ts';
 
 /** What `AmazonSSMManagedInstanceCore` grants that registration and sessions cannot do without. */
@@ -29,9 +29,24 @@ export const managedPolicyArn = (partition: string, name: string) =>
   `arn:${partition}:iam::aws:policy/${name}`;
 
 export type PermissionVerdict =
-  | { kind: 'granted'; via: 'managed-policy'; policyArn: string; deprecated: boolean }
+  | {
+      kind: 'granted';
+      via: 'managed-policy';
+      policyArn: string;
+      deprecated: boolean;
+      /** Why the grant is not confirmed by a simulation (denied, throttled…), when it is not. */
+      unsimulated?: string;
+    }
   | { kind: 'granted'; via: 'simulation'; decisions: SimulatedDecisions }
-  | { kind: 'missing'; missing: string[]; decisions: SimulatedDecisions }
+  | {
+      kind: 'missing';
+      missing: string[];
+      decisions: SimulatedDecisions;
+      /** The layers that did not allow each missing action, as the simulation reported them. */
+      deniedBy: Record<string, IamLayer[]>;
+    }
+  /** Allowed or denied only depending on condition keys the simulation could not be given. */
+  | { kind: 'conditional'; actions: string[]; keys: string[]; decisions: SimulatedDecisions }
   | { kind: 'unknown'; reason: string };
 
 /** The first attached policy from `names` (in preference order), tolerating a missing path. */
@@ -68,12 +83,31 @@ export function assessPermissions(
 
   if (simulated?.ok) {
     const decisions = simulated.value;
-    const missing = CORE_ACTIONS.filter((a) => decisions[a] !== undefined && decisions[a] !== 'allowed');
-    if (missing.length > 0) return { kind: 'missing', missing, decisions };
+    const details = role.simulationDetails ?? {};
+    const keysOf = (action: string) => details[action]?.missingContextValues ?? [];
+    // A decision that depended on keys the simulation lacked (a conditional allow that could not
+    // hold, a conditional deny that could not be ruled out) may differ on the agent's real call.
+    const conditional = CORE_ACTIONS.filter((a) => decisions[a] !== undefined && keysOf(a).length > 0);
+    const missing = CORE_ACTIONS.filter(
+      (a) => decisions[a] !== undefined && decisions[a] !== 'allowed' && !conditional.includes(a),
+    );
+    if (missing.length > 0) {
+      const deniedBy: Record<string, IamLayer[]> = Object.fromEntries(
+        missing.map((a): [string, IamLayer[]] => [a, details[a]?.deniedBy ?? ['identity policy']]),
+      );
+      return { kind: 'missing', missing, decisions, deniedBy };
+    }
+    if (conditional.length > 0) {
+      const keys = [...new Set(conditional.flatMap(keysOf))].sort();
+      return { kind: 'conditional', actions: conditional, keys, decisions };
+    }
     const unproven = CORE_ACTIONS.filter((a) => decisions[a] === undefined);
     if (unproven.length === 0) return byPolicy ?? { kind: 'granted', via: 'simulation', decisions };
     return byPolicy ?? { kind: 'unknown', reason: `the simulation did not cover ${unproven.join(', ')}` };
   }
+  // The simulation failed: an attached sufficient policy is still good evidence, but a deny, a
+  // boundary or an SCP could cut it back, so the grant is reported as not confirmed.
+  if (byPolicy && simulated) return { ...byPolicy, unsimulated: describeProblem(simulated.problem) };
   if (byPolicy) return byPolicy;
   if (simulated && !simulated.ok) return { kind: 'unknown', reason: describeProblem(simulated.problem) };
   return {

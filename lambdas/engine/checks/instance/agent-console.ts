@@ -1,9 +1,13 @@
 /**
- * `agent.console`: the boot console can show why an instance never checks in (a panic, emergency
- * mode, a full disk, the agent failing to start). A match is a `warn`, not a cause: console text
- * is a clue, and may be from an earlier boot.
+ * `agent.console`: the console shows what the outside cannot: a boot failure, a full disk, the
+ * agent failing or stopping, an OS that cannot reach the metadata service. Each of those is a
+ * cause (one result per cause, so an impaired instance that failed to boot has both); the other
+ * signatures are clues (`warn`). The evidence says how old the text may be: on Xen types it is
+ * the buffer saved at the last boot.
  */
+import type { CauseCode } from '../../causes.ts';
 import { type Check, type CheckResult, result } from '../../check.ts';
+import type { InstanceFacts } from '../../facts.ts';
 import { describeProblem } from '../../readout.ts';
 import { CONSOLE_SIGNATURES, type ConsoleSignature } from './console-signatures.ts';
 
@@ -29,7 +33,7 @@ export const agentConsoleCheck: Check = {
   id: ID,
   title: 'The console output shows no boot or agent failure',
   reads: ['consoleOutput'],
-  evaluate(facts): CheckResult {
+  evaluate(facts): CheckResult | CheckResult[] {
     const instanceId = facts.candidate.instance.InstanceId ?? 'the instance';
     if (facts.consoleOutput === undefined)
       return result.skip(ID, `The console output of ${instanceId} was not read.`);
@@ -48,15 +52,32 @@ export const agentConsoleCheck: Check = {
         scannedLines: text.split('\n').length,
       });
     const signatures = [...new Set(matches.map((m) => m.signature))];
+    const buffer = bufferAge(facts);
     const evidence = {
       signatures: signatures.map((s) => s.id),
       lines: matches.slice(0, MAX_LINES).map((m) => m.line),
       matchedLines: matches.length,
+      buffer,
     };
-    const summary = `The console output of ${instanceId} shows ${signatures.map((s) => s.meaning).join('; ')}.`;
-    return result.warn(ID, summary, evidence, [
-      ...signatures.map((s) => s.nextStep),
-      `Full output: aws ec2 get-console-output --region ${facts.region} --instance-id ${instanceId} --latest --output text`,
-    ]);
+    const latestFlag = facts.consoleBuffer?.latest === false ? '' : ' --latest';
+    const full = `Full output: aws ec2 get-console-output --region ${facts.region} --instance-id ${instanceId}${latestFlag} --output text`;
+    const causes = [...new Set(signatures.flatMap((s) => (s.cause ? [s.cause] : [])))];
+    if (causes.length === 0) {
+      const summary = `The console output of ${instanceId} shows ${signatures.map((s) => s.meaning).join('; ')} (${buffer}).`;
+      return result.warn(ID, summary, evidence, [...signatures.map((s) => s.nextStep), full]);
+    }
+    return causes.map((cause: CauseCode) => {
+      const proving = signatures.filter((s) => s.cause === cause);
+      const summary = `The console output of ${instanceId} shows ${proving.map((s) => s.meaning).join('; ')} (${buffer}).`;
+      return result.fail(ID, cause, summary, evidence, [...proving.map((s) => s.nextStep), full]);
+    });
   },
 };
+
+/** How old the text may be, as a clause. */
+function bufferAge(facts: InstanceFacts): string {
+  const at = facts.consoleBuffer?.timestamp ? ` last updated ${facts.consoleBuffer.timestamp}` : '';
+  if (facts.consoleBuffer?.latest) return `latest output${at}`;
+  if (facts.consoleBuffer) return `the buffer saved at the last boot${at}, which may be days old`;
+  return 'its age is not known: it may be from an earlier boot';
+}

@@ -3,13 +3,14 @@
  * IMDS. A disabled endpoint leaves it blind; optional tokens still work but allow IMDSv1.
  */
 import { type Check, type CheckResult, result } from '../../check.ts';
+import { isIpv6Only } from '../network/ipv6-only.ts';
 
 const ID = 'instance.metadata';
 
 export const instanceMetadataCheck: Check = {
   id: ID,
   title: 'The instance metadata service is enabled (and IMDSv2 enforced)',
-  reads: ['runningInstances'],
+  reads: ['runningInstances', 'network'],
   evaluate(facts): CheckResult {
     const { InstanceId, MetadataOptions } = facts.candidate.instance;
     const instanceId = InstanceId ?? 'the instance';
@@ -36,6 +37,16 @@ export const instanceMetadataCheck: Check = {
         `The instance metadata endpoint of ${instanceId} is disabled, so the agent has no identity or credentials.`,
         evidence,
         [`${modify} --http-endpoint enabled --http-tokens required`],
+      );
+    }
+    if (isIpv6Only(facts) && MetadataOptions.HttpProtocolIpv6 !== 'enabled') {
+      // An IPv6-only instance reaches IMDS only at [fd00:ec2::254].
+      return result.fail(
+        ID,
+        'IMDS_DISABLED',
+        `${instanceId} is in an IPv6-only subnet and its IPv6 metadata endpoint is off (HttpProtocolIpv6=${MetadataOptions.HttpProtocolIpv6 ?? 'disabled'}), so the agent has no identity or credentials.`,
+        { ...evidence, httpProtocolIpv6: MetadataOptions.HttpProtocolIpv6 ?? 'disabled' },
+        [`${modify} --http-protocol-ipv6 enabled`],
       );
     }
     if (MetadataOptions.HttpTokens === 'optional') {

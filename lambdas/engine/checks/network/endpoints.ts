@@ -5,6 +5,7 @@
  */
 import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../../facts.ts';
+import { type EndpointPolicyVerdict, judgeEndpointPolicy } from './endpoint-policy.ts';
 import { createEndpointCommand } from './fix-commands.ts';
 import { instanceOf, unreadable } from './picture.ts';
 import { isServiceName, SSM_SERVICES, type SsmService } from './services.ts';
@@ -20,6 +21,8 @@ export interface EndpointUse {
   /** "interface endpoint vpce-1 for ssm has private DNS off". */
   detail: string;
   fix?: string;
+  /** For a usable endpoint: whether its policy lets the agent's calls through. */
+  policy?: EndpointPolicyVerdict;
 }
 
 /** The VPC's interface endpoints for ssm, ec2messages and ssmmessages. */
@@ -110,7 +113,22 @@ function judgeEndpoint(facts: InstanceFacts, endpoint: VpcEndpoint, service: Ssm
         .join(' && '),
     );
   }
-  return { endpoint, id, status: 'usable', detail: `${name} (private DNS on)` };
+  const policy = judgeEndpointPolicy(endpoint, service, callerOf(facts));
+  return { endpoint, id, status: 'usable', detail: `${name} (private DNS on)`, policy };
+}
+
+/** Who the agent calls as: the profile's role, else the DHMC role (the endpoint policy names either). */
+function callerOf(facts: InstanceFacts) {
+  const profileRole =
+    facts.profile?.ok && facts.profile.value.role?.ok ? facts.profile.value.role.value.arn : undefined;
+  const dhmcRole = facts.dhmc.ok && facts.dhmc.value.role?.ok ? facts.dhmc.value.role.value?.arn : undefined;
+  const roleArn = profileRole ?? dhmcRole;
+  const instanceId = facts.candidate.instance.InstanceId ?? '';
+  return {
+    ...(roleArn ? { roleArn } : {}),
+    accountId: facts.accountId,
+    instanceArn: `arn:${facts.partition}:ec2:${facts.region}:${facts.accountId}:instance/${instanceId}`,
+  };
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);

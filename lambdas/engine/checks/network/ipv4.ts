@@ -50,24 +50,35 @@ export function isWholeInternet(cidr: string): boolean {
   return parseCidr(cidr)?.prefix === 0;
 }
 
-// Ranges that never hold the public addresses of AWS regional service endpoints.
+// Ranges that never hold the public addresses of AWS regional service endpoints (IANA special-
+// purpose registry): RFC 1918, shared address space, loopback, link-local, "this network", IETF
+// protocol assignments, the documentation blocks, benchmarking, multicast and reserved.
 const NON_PUBLIC = [
+  '0.0.0.0/8',
   '10.0.0.0/8',
   '172.16.0.0/12',
   '192.168.0.0/16',
   '100.64.0.0/10',
   '127.0.0.0/8',
   '169.254.0.0/16',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
 ];
 
-/** Whether every address of `cidr` is private (RFC 1918, shared, loopback, link-local). */
+const NON_PUBLIC_RANGES = NON_PUBLIC.map((text) => parseCidr(text) as Cidr);
+
+/** Whether every address of `cidr` is non-public (private, shared, loopback, link-local, reserved…). */
 export function isNonPublicCidr(cidr: string): boolean {
   const range = parseCidr(cidr);
   if (!range) return false;
-  return NON_PUBLIC.some((text) => {
-    const outer = parseCidr(text);
-    return outer !== undefined && outer.prefix <= range.prefix && cidrContains(text, formatIpv4(range.base));
-  });
+  return NON_PUBLIC_RANGES.some(
+    (outer) => outer.prefix <= range.prefix && (range.base & maskOf(outer.prefix)) >>> 0 === outer.base,
+  );
 }
 
 /** The Route 53 Resolver of a VPC: the base of its primary IPv4 CIDR plus two. */

@@ -1,7 +1,9 @@
 /**
- * Following a default route into a NAT gateway: it must be `available`, public, and its own
- * subnet (or, for a regional NAT gateway, its own route table) must send 0.0.0.0/0 to an
- * internet gateway.
+ * Following a default route into a NAT gateway: it must be `available`, and its own subnet (or,
+ * for a regional NAT gateway, its own route table) must carry the traffic on. A public NAT needs
+ * a route to an internet gateway. A private NAT has no public address, so an internet gateway
+ * does not help; a route on to a transit gateway or virtual private gateway is the usual
+ * centralized-egress design, which cannot be followed from this account (unknown).
  */
 import type { NatGateway } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../../facts.ts';
@@ -51,12 +53,7 @@ export function followNatGateway(
       repoint,
     );
   }
-  if (nat.ConnectivityType === 'private') {
-    return unavailable(
-      `NAT gateway ${natId} used by ${where} is a private NAT gateway, which cannot reach the internet`,
-      repoint,
-    );
-  }
+  const isPrivate = nat.ConnectivityType === 'private';
   if (!routeTables.ok) return unknown(unreadable('route tables', routeTables) ?? '');
   const natTable = natRouteTable(facts, nat);
   const natPlace = nat.SubnetId ? `subnet ${nat.SubnetId}` : 'its route table';
@@ -66,6 +63,16 @@ export function followNatGateway(
   Object.assign(evidence, { natSubnetId: nat.SubnetId, natRouteTableId: natTableId });
   const natRoute = defaultRouteOf(natTable);
   const via = `NAT gateway ${natId} (${where})`;
+  if (isPrivate && (natRoute.kind === 'internet-gateway' || natRoute.kind === 'none')) {
+    const onward =
+      natRoute.kind === 'none'
+        ? 'has no 0.0.0.0/0 route'
+        : `sends 0.0.0.0/0 to internet gateway ${natRoute.targetId}`;
+    return unavailable(
+      `NAT gateway ${natId} used by ${where} is a private NAT gateway (no public address) and its ${natPlace} route table ${natTableId} ${onward}, so it cannot reach the internet`,
+      repoint,
+    );
+  }
   if (natRoute.kind === 'internet-gateway') {
     return {
       status: 'ok',
@@ -78,7 +85,7 @@ export function followNatGateway(
   if (natRoute.kind === 'elsewhere' || natRoute.kind === 'nat-gateway') {
     const type = natRoute.kind === 'nat-gateway' ? 'NAT gateway' : natRoute.targetType;
     return unknown(
-      `NAT gateway ${natId} used by ${where} sits in ${natPlace}, whose route table ${natTableId} sends 0.0.0.0/0 to ${type} ${natRoute.targetId}, which ssm-doctor cannot follow`,
+      `${isPrivate ? 'private ' : ''}NAT gateway ${natId} used by ${where} sits in ${natPlace}, whose route table ${natTableId} sends 0.0.0.0/0 to ${type} ${natRoute.targetId}, which ssm-doctor cannot follow`,
       `Verify that ${type} ${natRoute.targetId} leads to internet egress that allows HTTPS (TCP 443) to the ssm, ec2messages and ssmmessages endpoints of ${facts.region}`,
       true,
     );

@@ -5,7 +5,7 @@
 import type { CauseCode } from '../../causes.ts';
 import { type CheckResult, type CheckStatus, result } from '../../check.ts';
 import type { ServicePath } from './paths.ts';
-import type { SsmService } from './services.ts';
+import { blocksRegistration, type SsmService } from './services.ts';
 import { capital, joinNames } from './wording.ts';
 
 export interface ServiceOutcome {
@@ -43,6 +43,14 @@ export function outcomeWithoutDestination(path: ServicePath): ServiceOutcome | u
       evidence: { path: 'none' },
     };
   }
+  if (!path.destination && path.evidence.ipv6Only === true) {
+    return {
+      service: path.service,
+      status: 'unknown',
+      detail: `the instance is in an IPv6-only subnet, whose IPv6 rules are not evaluated here: verify TCP 443 to ${path.hostname} over IPv6 (::/0 or the endpoint's IPv6 addresses)`,
+      evidence: { path: path.path, ipv6Only: true },
+    };
+  }
   if (!path.destination) {
     return {
       service: path.service,
@@ -77,8 +85,12 @@ export function combineOutcomes(
     ),
   ];
   switch (status) {
-    case 'fail':
-      return result.fail(id, cause, summary, evidence, nextSteps);
+    case 'fail': {
+      // Blocking only when the failure is on the ssm path; on the messaging paths alone it degrades.
+      const failed = result.fail(id, cause, summary, evidence, nextSteps);
+      const blocks = outcomes.some((o) => o.status === 'fail' && blocksRegistration(o.service));
+      return blocks ? failed : result.degrading(failed);
+    }
     case 'warn':
       return result.warn(id, summary, evidence, nextSteps.length > 0 ? nextSteps : undefined);
     case 'unknown': {

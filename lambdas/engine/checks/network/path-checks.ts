@@ -1,7 +1,11 @@
-/** `network.path.<service>`: whether each SSM service has a way out of the instance's subnet. */
+/**
+ * `network.path.<service>`: whether each SSM service has a way out of the instance's subnet. Only
+ * `ssm` carries registration (the health ping); a missing path to ec2messages or ssmmessages
+ * breaks Run Command and Session Manager after registration, so it degrades instead of blocking.
+ */
 import { type Check, type CheckResult, result } from '../../check.ts';
 import { resolveServicePaths } from './paths.ts';
-import { SSM_SERVICES, type SsmService } from './services.ts';
+import { blocksRegistration, SSM_SERVICES, type SsmService } from './services.ts';
 
 function servicePathCheck(service: SsmService): Check {
   const id = `network.path.${service}`;
@@ -14,8 +18,16 @@ function servicePathCheck(service: SsmService): Check {
       if (!path) return result.unknown(id, `No path was resolved for ${service}.`);
       switch (path.path) {
         case 'endpoint':
+          if (path.warning)
+            return result.warn(id, `${path.summary} But ${path.warning}.`, path.evidence, [
+              capitalised(path.warning),
+            ]);
           return result.pass(id, path.summary, path.evidence);
         case 'internet': {
+          if (path.warning)
+            return result.warn(id, `${path.summary} But ${path.warning}.`, path.evidence, [
+              capitalised(path.warning),
+            ]);
           const detours = path.internet?.detours ?? [];
           if (!detours.length) return result.pass(id, path.summary, path.evidence);
           const routes = detours.map((d) => `${d.destination} → ${d.targetId}`).join(', ');
@@ -28,8 +40,16 @@ function servicePathCheck(service: SsmService): Check {
             ],
           );
         }
-        case 'none':
-          return result.fail(id, path.cause ?? 'ROUTE_MISSING', path.summary, path.evidence, path.nextSteps);
+        case 'none': {
+          const failed = result.fail(
+            id,
+            path.cause ?? 'ROUTE_MISSING',
+            path.summary,
+            path.evidence,
+            path.nextSteps,
+          );
+          return blocksRegistration(service) ? failed : result.degrading(failed);
+        }
         case 'unknown': {
           const unknown = result.unknown(id, path.summary, path.evidence);
           return path.nextSteps.length > 0 ? { ...unknown, nextSteps: path.nextSteps } : unknown;
@@ -38,5 +58,7 @@ function servicePathCheck(service: SsmService): Check {
     },
   };
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export const servicePathChecks: Check[] = SSM_SERVICES.map(servicePathCheck);

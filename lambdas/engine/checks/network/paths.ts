@@ -8,6 +8,7 @@ import type { CauseCode } from '../../causes.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { type EndpointUse, endpointUseFor, ssmInterfaceEndpoints } from './endpoints.ts';
 import { type InternetPath, resolveInternetPath } from './internet-path.ts';
+import { isIpv6Only, resolveIpv6Path } from './ipv6-only.ts';
 import { blameNoPath } from './no-path.ts';
 import { unreadable } from './picture.ts';
 import { SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
@@ -18,6 +19,8 @@ export interface ServicePath {
   path: 'endpoint' | 'internet' | 'none' | 'unknown';
   /** The one cause to blame, when `path` is `none`. */
   cause?: CauseCode;
+  /** Something to verify on a path that otherwise works (an endpoint policy with conditions). */
+  warning?: string;
   /** One human sentence naming the resources. */
   summary: string;
   nextSteps: string[];
@@ -58,9 +61,30 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
   }
   const all = ssmInterfaceEndpoints(facts, endpoints.value);
   const use = endpointUseFor(facts, all, service);
+  // An IPv6-only subnet has no IPv4 path at all: judge it on IPv6 only.
+  if (isIpv6Only(facts)) return resolveIpv6Path(facts, service, hostname, use);
   const endpointEvidence = use ? endpointEvidenceOf(use) : {};
-  if (use?.status === 'usable') {
+  if (use?.status === 'usable' && use.policy?.decision === 'denies') {
+    // Private DNS sends the name to this endpoint: no other path can carry it.
     return {
+      ...base,
+      path: 'none',
+      cause: 'VPC_ENDPOINT_POLICY_DENIES',
+      summary: `${hostname} resolves to ${use.detail}, whose endpoint policy does not allow ${use.policy.actions.join(', ')} for the instance's role.`,
+      nextSteps: [
+        `Allow the agent's actions in the policy of ${use.id} (or restore full access: aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${use.id} --reset-policy)`,
+      ],
+      endpoint: use.endpoint,
+      evidence: { path: 'none', hostname, ...endpointEvidence, endpointPolicyDenies: use.policy.actions },
+    };
+  }
+  if (use?.status === 'usable') {
+    const policyDoubt =
+      use.policy && use.policy.decision !== 'allows'
+        ? `the policy of ${use.id} allows ${use.policy.actions.join(', ')} only under conditions (or could not be read): verify they hold for the agent's calls`
+        : undefined;
+    return {
+      ...(policyDoubt ? { warning: policyDoubt } : {}),
       ...base,
       path: 'endpoint',
       summary: `${hostname} is reached through ${use.detail}.`,

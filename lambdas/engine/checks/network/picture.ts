@@ -20,7 +20,12 @@ export function instanceNetwork(instance: Instance): InstanceNetwork {
     vpcId: instance.VpcId,
     subnetId: instance.SubnetId,
     privateIp: instance.PrivateIpAddress ?? primary?.PrivateIpAddress,
-    publicIp: instance.PublicIpAddress ?? primary?.Association?.PublicIp,
+    // An Elastic IP on the primary interface (on its primary private address, which the agent's
+    // traffic leaves from) serves as the instance's public IPv4 too.
+    publicIp:
+      instance.PublicIpAddress ??
+      primary?.Association?.PublicIp ??
+      primary?.PrivateIpAddresses?.find((address) => address.Primary)?.Association?.PublicIp,
     groupIds: (instance.SecurityGroups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : [])),
   };
 }

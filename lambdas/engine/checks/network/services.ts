@@ -3,6 +3,12 @@
 export const SSM_SERVICES = ['ssm', 'ec2messages', 'ssmmessages'] as const;
 export type SsmService = (typeof SSM_SERVICES)[number];
 
+/**
+ * The agent registers and sends its health ping (`ssm:UpdateInstanceInformation`) through `ssm`
+ * alone; ec2messages/ssmmessages serve Run Command and Session Manager once it is registered.
+ */
+export const blocksRegistration = (service: SsmService): boolean => service === 'ssm';
+
 const DNS_SUFFIX: Record<string, string> = {
   'aws-cn': 'amazonaws.com.cn',
   'aws-iso': 'c2s.ic.gov',
