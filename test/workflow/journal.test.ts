@@ -6,7 +6,9 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { SimulatedAccount, type World } from '../../lambdas/sim/index.ts';
 import { changesOf, readJournal, TableJournal } from '../../lambdas/workflow/journal.ts';
+import { CHANGE_LOG_MESSAGE } from '../../lambdas/workflow/stages/remediate.ts';
 import { RunStore } from '../../lambdas/workflow/store.ts';
+import { HEALTH_LOG_LINES } from '../../lib/constructs/monitoring.ts';
 import type { LocalDynamo } from '../support/local/dynamo-local.ts';
 import type { TableCall } from '../support/local/run-locally.ts';
 import { run, sampleFleet, statesEntered, withTable } from './harness.ts';
@@ -68,6 +70,10 @@ describe('the change journal', () => {
       );
       expect(email).toMatch(/- enforce-imdsv2 on i-\w+: APPLIED at .*ec2:ModifyInstanceMetadataOptions/);
       expect(email).toContain('Email id: run-table-fails/failure');
+      // One structured line per change, as the README's Logs Insights query finds them.
+      const logged = result.logs.filter((l) => l.message === CHANGE_LOG_MESSAGE);
+      expect(logged.length).toBeGreaterThanOrEqual(2);
+      expect(logged[0]?.fields).toMatchObject({ runId: 'run-table-fails', status: 'applied' });
     });
   });
 
@@ -237,12 +243,16 @@ describe('the run lock', () => {
       await put(new Date(now.getTime() - 3600_000));
       const skipped = await run(dynamo, world);
       expect(statesEntered(skipped)).toContain('Skipped: locked');
+      // The line the skipped-run alarm's metric filter counts (lib/constructs/monitoring.ts).
+      expect(skipped.logs.map((l) => l.message)).toContain(HEALTH_LOG_LINES.skipped.message);
 
       // Taken five hours ago (a lock lives four): stale, taken over.
       await put(new Date(now.getTime() - 5 * 3600_000));
       const taken = await run(dynamo, world);
       expect(taken.status).toBe('SUCCEEDED');
       expect(statesEntered(taken)).not.toContain('Skipped: locked');
+      // The line the dead-man alarm's metric filter counts.
+      expect(taken.logs.map((l) => l.message)).toContain(HEALTH_LOG_LINES.completed.message);
 
       // Taken "tomorrow": no real lock, taken over.
       await put(new Date(now.getTime() + 86_400_000));
