@@ -47,10 +47,16 @@ export class SsmDoctorStack extends Stack {
       remediationProfile: this.remediationProfile,
     }).functions;
     this.stateMachine = new Workflow(this, 'Workflow', { functions: this.functions }).stateMachine;
-    new RunSchedule(this, 'RunSchedule', {
+    const schedule = new RunSchedule(this, 'RunSchedule', {
       expression: parameters.schedule.valueAsString,
       stateMachine: this.stateMachine,
     });
-    new Monitoring(this, 'Monitoring', { stateMachine: this.stateMachine, topic: notifications.topic });
+    new Monitoring(this, 'Monitoring', {
+      stateMachine: this.stateMachine,
+      topic: notifications.topic,
+      startRun: this.functions['start-run'],
+      report: this.functions.report,
+      scheduleDeadLetters: schedule.deadLetterQueue,
+    });
   }
 }

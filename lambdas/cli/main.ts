@@ -53,6 +53,10 @@ function program(io: CliIo, exit: { code: number }): Command {
     )
     .option('--save-world <file>', 'with --world: write the world after fixes, so a second scan sees them')
     .option(
+      '--journal <file>',
+      'with --remediation on: append each change to this file as JSON lines (intent before the write, outcome after)',
+    )
+    .option(
       '--verify-wait <seconds>',
       'after fixes, poll SSM this long for the instances to come Online',
       wholeSeconds,

@@ -4,10 +4,12 @@
  * simulated account only, and `--save-world` writes it out so a second scan sees the fixes.
  * Structured remediation logs go to stderr: stdout carries the report alone.
  */
+import { appendFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Report } from '../engine/report-model.ts';
 import type { Settings } from '../engine/settings.ts';
 import { applyPlan } from '../pipeline/apply.ts';
+import { lineJournal } from '../pipeline/journal.ts';
 import { scan } from '../pipeline/scan.ts';
 import { verifyFixes } from '../pipeline/verify.ts';
 import { type OpenAccount, openAccount } from './account.ts';
@@ -28,6 +30,8 @@ export interface ScanFlags {
   imdsv1LookbackDays?: number;
   instanceProfile?: string;
   saveWorld?: string;
+  /** With `--remediation on`: append the change journal (intent and outcome lines, JSON) to this file. */
+  journal?: string;
   verifyWait?: number;
   format: 'table' | 'json' | 'markdown';
 }
@@ -37,6 +41,7 @@ const PROFILE = /^(arn:aws[\w-]*:iam::\d{12}:instance-profile\/([\w+=,.@/-]+\/)?
 
 function checkFlags(flags: ScanFlags): void {
   if (flags.saveWorld && !flags.world) throw new UsageError('--save-world needs --world.');
+  if (flags.journal && flags.remediation !== 'on') throw new UsageError('--journal needs --remediation on.');
   if (flags.remediation !== 'on') {
     if (flags.verifyWait !== undefined) throw new UsageError('--verify-wait needs --remediation on.');
     return;
@@ -86,6 +91,10 @@ async function remediate(report: Report, account: OpenAccount, flags: ScanFlags,
     ...(flags.instanceProfile ? { instanceProfile: flags.instanceProfile } : {}),
     log: (entry) => io.stderr(`${JSON.stringify(entry)}\n`),
     now,
+    // Appended synchronously: the intent line is on disk before the write it announces.
+    ...(flags.journal
+      ? { journal: lineJournal((line) => appendFileSync(flags.journal as string, line)) }
+      : {}),
   });
   const verified = await verifyFixes(account.clients.ssm, applied.findings, {
     waitSeconds: flags.verifyWait ?? 0,

@@ -22,6 +22,7 @@ import {
 } from '../engine/remediation/outcomes.ts';
 import type { Finding, Remediation } from '../engine/report-model.ts';
 import type { Settings } from '../engine/settings.ts';
+import { type ChangeJournal, fromOutcome, outcomeLine, resumedRemediation } from './journal.ts';
 
 /** One structured log entry per fix acted on; the CLI writes JSON lines to stderr, Lambda a Powertools Logger. */
 export type RemediationLog = (entry: Record<string, unknown>) => void;
@@ -34,6 +35,8 @@ export interface ApplyOptions {
   log?: RemediationLog;
   /** The clock for records; the simulated account's in tests and `--world` runs. */
   now?: () => Date;
+  /** Where each change is journaled: intent before the write, outcome after (pipeline/journal.ts). */
+  journal?: ChangeJournal;
 }
 
 export interface ApplyResult {
@@ -61,9 +64,24 @@ export async function applyPlan(
       if (writes >= options.settings.maxRemediationsPerRun) {
         return { ...remediation, status: 'skipped', reason: 'cap-reached' };
       }
-      const outcome = await act(clients, finding, remediation, options, now().toISOString());
-      if (outcome.status === 'applied') writes++;
-      const applied = toRemediation(remediation, outcome);
+      const at = now().toISOString();
+      const key = { fix: remediation.id, instanceId: finding.instanceId, target: remediation.target };
+      // Journal hook: the intent is recorded before the write, and an outcome already recorded by
+      // an earlier attempt of this run is taken as is (the change is this run's, not "already fixed").
+      const prior = await options.journal?.intent({ event: 'intent', ...key, at });
+      if (prior?.outcome) {
+        const resumed = fromOutcome(remediation, prior.outcome);
+        if (resumed.status === 'applied') writes++;
+        return resumed;
+      }
+      const outcome = await act(clients, finding, remediation, options, at);
+      const made = toRemediation(remediation, outcome);
+      const applied = resumedRemediation(made, prior?.existed ?? false);
+      if (applied.status === 'applied') writes++;
+      await options.journal?.outcome({
+        ...outcomeLine(key, applied, at),
+        ...(applied !== made ? { resumed: true } : {}),
+      });
       options.log?.(logEntry(finding, applied));
       return applied;
     });

@@ -37,8 +37,11 @@ export interface StageManifest {
   readsSettings: boolean;
   /** Publishes to the notification topic. */
   publishes: boolean;
-  /** `lock`: only the run lock item; `run`: the run's items, the ledger and the lock. */
-  table: 'lock' | 'run';
+  /**
+   * `failure`: the run lock item, the outbox (workflow/outbox.ts) and reading the change journal
+   * (workflow/journal.ts); `run`: the whole table (the run's items, ledger, journal, outbox, lock).
+   */
+  table: 'failure' | 'run';
   env: readonly EnvName[];
 }
 
@@ -116,7 +119,7 @@ export const STAGES = {
     fixes: [],
     readsSettings: false,
     publishes: true,
-    table: 'lock',
+    table: 'failure',
     env: ['TABLE_NAME', 'TOPIC_ARN', 'ACCOUNT_ID'],
   },
 } as const satisfies Record<string, StageManifest>;

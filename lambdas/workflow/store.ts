@@ -22,9 +22,12 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
+import { LOCK_SECONDS } from './deps.ts';
 import type { FindingItem } from './run-data.ts';
 
 const RUN_DATA_DAYS = 7;
+/** How far in the future a lock's `acquiredAt` may be before it is taken for a bogus item. */
+const LOCK_CLOCK_SKEW_SECONDS = 300;
 const LEDGER_DAYS = 90;
 
 /** The partition of the run lock: the only item `Notify failure` may touch. */
@@ -40,8 +43,9 @@ export class RunStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
+    /** The table's client and name, for the journal and the outbox (workflow/journal.ts, outbox.ts). */
+    readonly client: DynamoDBClient,
+    readonly tableName: string,
     private readonly clock: () => Date,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -53,10 +57,15 @@ export class RunStore {
 
   /**
    * Takes the lock unless another live run holds it. An expired lock (crashed run) is taken over,
-   * and a run that already holds it (a retried Start run) takes it again.
+   * and a run that already holds it (a retried Start run) takes it again. A lock never holds
+   * longer than a lock's lifetime (LOCK_SECONDS) from when it was taken, whatever its
+   * `expiresAt` says: one taken
+   * longer ago than that, taken in the future (a clock or hand-written item), or with no time it
+   * was taken is stale and taken over too.
    */
   async acquireLock(runId: string, holdSeconds: number): Promise<boolean> {
     const now = Math.floor(this.clock().getTime() / 1000);
+    const iso = (epoch: number) => new Date(epoch * 1000).toISOString();
     try {
       await this.doc.send(
         new PutCommand({
@@ -68,8 +77,15 @@ export class RunStore {
             acquiredAt: this.clock().toISOString(),
             expiresAt: now + holdSeconds,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR runId = :runId',
-          ExpressionAttributeValues: { ':now': now, ':runId': runId },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR runId = :runId OR expiresAt < :now OR attribute_not_exists(acquiredAt) OR acquiredAt < :oldest OR acquiredAt > :latest',
+          ExpressionAttributeValues: {
+            ':now': now,
+            ':runId': runId,
+            // ISO-8601 UTC strings sort as the times they name.
+            ':oldest': iso(now - LOCK_SECONDS),
+            ':latest': iso(now + LOCK_CLOCK_SKEW_SECONDS),
+          },
         }),
       );
       return true;

@@ -1,6 +1,6 @@
 /**
  * Every Lambda default, set once: Node.js 22 on arm64, one ESM bundle with the SDK inside, JSON
- * logs to a one-month log group, Powertools env, and an own role that starts with nothing but its
+ * logs to a log group kept a year (LogRetentionDays) and retained on stack deletion, Powertools env, and an own role that starts with nothing but its
  * log group. Each stage then adds exactly the statements it needs (see `functions.ts`).
  */
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { STAGE_ENV, type StageName } from '../../lambdas/workflow/manifest.ts';
+import { logRetention } from '../health-parameters.ts';
 
 /** A stage's handler file is named after the stage (lambdas/handlers/<stage>.ts). */
 export type HandlerName = StageName;
@@ -34,16 +35,18 @@ export interface DoctorFunctionProps {
 export class DoctorFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
   /** The role's one inline policy, where every grant lands and every IAM5 acknowledgement points. */
   readonly policy: iam.Policy;
 
   constructor(scope: Construct, id: string, props: DoctorFunctionProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      // Operational logs only; the run record and ledger live in the retained table.
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: logRetention(this),
+      // One structured line per change is here (README "Safety"): kept when the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.logGroup = logGroup;
     // An own role instead of the default one, so no AWSLambdaBasicExecutionRole (logs:* on *).
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -1,12 +1,13 @@
 /**
  * Starts a run on the Schedule parameter's expression (UTC) through EventBridge Scheduler. Its role
- * may only start this one state machine. A run that cannot start within half an hour is dropped:
- * the next scheduled run does the same work.
+ * may only start this one state machine. A run that cannot start within half an hour, or after its
+ * retries, lands in a dead-letter queue (which Monitoring alarms on): never dropped unseen.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -18,6 +19,8 @@ export interface RunScheduleProps {
 export class RunSchedule extends Construct {
   readonly schedule: scheduler.Schedule;
   readonly role: iam.Role;
+  /** Start requests Scheduler could not deliver (the workflow refused them, or they aged out). */
+  readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: RunScheduleProps) {
     super(scope, id);
@@ -29,6 +32,15 @@ export class RunSchedule extends Construct {
       }),
       description: 'Lets EventBridge Scheduler start the ssm-doctor workflow',
     });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the schedule target; an alarm watches it (Monitoring).',
+    });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: scheduler.ScheduleExpression.expression(props.expression),
       description: 'Starts an ssm-doctor run',
@@ -37,6 +49,7 @@ export class RunSchedule extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
         maxEventAge: Duration.minutes(30),
         retryAttempts: 3,
+        deadLetterQueue: this.deadLetterQueue,
       }),
     });
   }

@@ -11,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
+import { logRetention } from '../health-parameters.ts';
 import type { DoctorFunction } from './doctor-function.ts';
 
 /** Transient Lambda service errors; anything the handler throws is not retried (the run fails loudly). */
@@ -127,8 +128,8 @@ export class Workflow extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       // The vended-logs prefix keeps the account's CloudWatch Logs resource policy small.
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-workflow`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: logRetention(this),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,

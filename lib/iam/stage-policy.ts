@@ -5,7 +5,7 @@
  *   before them) plus the explicit opt-out deny (`engine/remediation/fixes.ts`);
  * - `readsSettings`: GetParametersByPath on the settings path;
  * - `publishes`: publish to the topic (and its key);
- * - `table`: the run's items, or the lock item alone.
+ * - `table`: the run's items, or (failure) the lock item, the outbox and reading the journal.
  * Each grant that needs a cdk-nag acknowledgement carries it, with the reason, next to it.
  */
 import type { Stack } from 'aws-cdk-lib';
@@ -16,7 +16,9 @@ import { DHMC_SETTING_ID } from '../../lambdas/aws/dhmc.ts';
 import { FACT_SOURCES, type FactSource } from '../../lambdas/engine/fact-sources.ts';
 import type { PolicyStatement as EngineStatement } from '../../lambdas/engine/facts.ts';
 import { FIXES, optOutDenyStatement, type PermissionScope } from '../../lambdas/engine/remediation/fixes.ts';
+import { journalKey } from '../../lambdas/workflow/journal.ts';
 import type { StageManifest } from '../../lambdas/workflow/manifest.ts';
+import { OUTBOX_PARTITION } from '../../lambdas/workflow/outbox.ts';
 import { LOCK_PARTITION_KEY } from '../../lambdas/workflow/store.ts';
 
 export interface StageGrantTargets {
@@ -44,6 +46,7 @@ const RUN_TABLE_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:BatchGetItem',
 ];
+/** The lock (take, release) and the outbox (sent marks, kept emails, untold runs). */
 const LOCK_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
 /** Actions of a fact source that IAM can scope, by the resource they name. */
@@ -135,14 +138,23 @@ function fixGrant(manifest: StageManifest, scope: PermissionScope): Grant {
 }
 
 function tableGrant(manifest: StageManifest, table: dynamodb.ITable): Grant {
-  if (manifest.table === 'lock') {
+  if (manifest.table === 'failure') {
     return {
       statements: [
         new iam.PolicyStatement({
-          sid: 'TheRunLockOnly',
+          sid: 'TheRunLockAndOutbox',
           actions: LOCK_TABLE_ACTIONS,
           resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LOCK_PARTITION_KEY] } },
+          conditions: {
+            'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LOCK_PARTITION_KEY, OUTBOX_PARTITION] },
+          },
+        }),
+        // The failure email lists the run's changes: the journal is read, never written, here.
+        new iam.PolicyStatement({
+          sid: 'ReadTheChangeJournal',
+          actions: ['dynamodb:Query'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [journalKey('*')] } },
         }),
       ],
     };

@@ -86,6 +86,56 @@ describe('scan --remediation on', () => {
     expect(third.stderr).toBe('');
   });
 
+  it('with --journal FILE appends the change journal: an intent before each write, its outcome after', async () => {
+    const { path, dir } = await worldFile(spec);
+    const journal = join(dir, 'changes.jsonl');
+
+    const result = await cli(
+      'scan',
+      '--world',
+      path,
+      '--remediation',
+      'on',
+      '--instance-profile',
+      FIX_PROFILE,
+      '--journal',
+      journal,
+      '--format',
+      'json',
+    );
+
+    expect(result.code).toBe(1);
+    const lines = (await readFile(journal, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => [l.event, l.fix, l.instanceId])).toEqual([
+      ['intent', 'attach-instance-profile', A],
+      ['outcome', 'attach-instance-profile', A],
+      ['intent', 'attach-core-policy', B],
+      ['outcome', 'attach-core-policy', B],
+      ['intent', 'enforce-imdsv2', C],
+      ['outcome', 'enforce-imdsv2', C],
+    ]);
+    const outcome = lines.find((l) => l.event === 'outcome' && l.fix === 'attach-core-policy');
+    expect(outcome).toMatchObject({
+      message: 'ssm-doctor change',
+      status: 'applied',
+      operation: 'iam:AttachRolePolicy',
+      target: 'app-role',
+      requestId: expect.any(String),
+    });
+    // stderr still carries one line per change.
+    expect(result.stderr.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('refuses --journal without --remediation on', async () => {
+    const { path, dir } = await worldFile(spec);
+    const result = await cli('scan', '--world', path, '--journal', join(dir, 'j.jsonl'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--journal needs --remediation on/);
+  });
+
   it('waits --verify-wait seconds for an agent that does not come back, then says how to hurry it', async () => {
     const { path } = await worldFile({ ...spec, onlineAfterFix: [] });
     const started = Date.now();

@@ -161,14 +161,18 @@ describe('read-only stages', () => {
     ]);
   });
 
-  it('notify-failure may touch the lock item only', () => {
+  it('notify-failure may touch the lock and the outbox, and only read the change journal', () => {
     const table = statementsOf('notify-failure').filter((s) =>
       s.Action.some((a) => a.startsWith('dynamodb:')),
     );
     expect(table).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['LOCK'] } },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['LOCK', 'OUTBOX'] } },
+      }),
+      expect.objectContaining({
+        Action: ['dynamodb:Query'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JOURNAL#*'] } },
       }),
     ]);
   });
@@ -186,10 +190,7 @@ describe('every function role', () => {
         handler,
       ).toEqual([]);
       const table = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
-      expect(
-        table.flatMap((s) => s.Resource),
-        handler,
-      ).toEqual([`${tableId}.Arn`]);
+      expect([...new Set(table.flatMap((s) => s.Resource))], handler).toEqual([`${tableId}.Arn`]);
     }
   });
 });

@@ -170,7 +170,9 @@ describe('functions', () => {
       expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
       expect(fn.Properties.Environment.Variables.AWS_NODEJS_CONNECTION_REUSE_ENABLED).toBeUndefined();
     }
-    synth.template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    synth.template.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: { Ref: 'LogRetentionDays' },
+    });
   });
 
   it('gives the heavy stages more memory and time than the light ones', () => {
@@ -222,12 +224,16 @@ describe('workflow, schedule, monitoring', () => {
     );
     expect(policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement)).toEqual([
       { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } },
+      // Its dead-letter queue (test/stack/health.test.ts).
+      expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage' }),
     ]);
   });
 
   it('alarms to the topic on failed, timed-out and aborted runs', () => {
     const [[topicId]] = ofType('AWS::SNS::Topic');
-    const [[, alarm]] = ofType('AWS::CloudWatch::Alarm') as [[string, ResourceJson]];
+    const alarm = ofType('AWS::CloudWatch::Alarm').find(([id]) =>
+      id.includes('FailedRuns'),
+    )?.[1] as ResourceJson;
     expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     const names = alarm.Properties.Metrics.flatMap(
       (m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName ?? [],

@@ -6,8 +6,12 @@ import { type PlanSubject, planRemediations } from '../../engine/remediation/pla
 import { applyPlan } from '../../pipeline/apply.ts';
 import type { RemediateInput, RemediateOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
+import { TableJournal } from '../journal.ts';
 import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
 import type { FindingItem, ProfilesItem, RunMeta } from '../run-data.ts';
+
+/** The message of the one log line per change. */
+export const CHANGE_LOG_MESSAGE = 'ssm-doctor change';
 
 export async function remediateRun(
   deps: StageDeps<'remediate'>,
@@ -35,8 +39,11 @@ export async function remediateRun(
     settings: meta.settings,
     partition: meta.identity.partition,
     instanceProfile: deps.env.REMEDIATION_INSTANCE_PROFILE_NAME,
-    log: (entry) => deps.log('Remediation', entry),
+    // One structured line per change (README "Safety" has the Logs Insights query that finds them).
+    log: (entry) => deps.log(CHANGE_LOG_MESSAGE, { runId: input.runId, ...entry }),
     now: deps.clock,
+    // Journal hook: intent before each write, outcome after; a retried stage resumes from it.
+    journal: new TableJournal(deps.store.client, deps.store.tableName, input.runId),
   });
   const subjects = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
   await deps.store.putFindings(

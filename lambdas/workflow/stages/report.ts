@@ -2,15 +2,16 @@
  * `Report and notify`: assemble the run's report, compare it with the ledger, email when
  * something changed (or every run, if so set), remember this run, emit metrics, release the lock.
  */
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { readOnline } from '../../aws/inventory.ts';
 import { buildReport } from '../../engine/report.ts';
 import { unreadableErrors } from '../../engine/unreadable.ts';
 import type { ReportInput, ReportOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
+import { changesOf, describeChanges, readJournal } from '../journal.ts';
 import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunChanges } from '../ledger.ts';
 import { runMetrics } from '../metrics.ts';
+import { emailId, Outbox, withCarried } from '../outbox.ts';
 import type { FindingItem, RunMeta } from '../run-data.ts';
 
 export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): Promise<ReportOutput> {
@@ -30,11 +31,31 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   });
   const previous = await store.openLedgerEntries<LedgerEntry>();
   const changes = changesSince(previous, report.findings, report.errors);
-  const notify = meta.settings.notifyOn === 'every-run' || hasChanges(changes);
+  // Outbox hook: what earlier runs could not tell, and whether this run has changes to tell.
+  const outbox = new Outbox(store.client, store.tableName, deps.clock);
+  const pending = await outbox.pending(input.runId);
+  const ownUntold = await outbox.untold(input.runId);
+  const notify =
+    meta.settings.notifyOn === 'every-run' ||
+    hasChanges(changes) ||
+    ownUntold ||
+    pending.kept.length > 0 ||
+    pending.untold.length > 0;
   if (notify) {
     const email = renderRunEmail(report, changes, meta.identity.partition, await backOnline(deps, changes));
-    await deps.clients.sns.send(
-      new PublishCommand({ TopicArn: deps.env.TOPIC_ARN, Subject: email.subject, Message: email.body }),
+    const carried = new Map<string, string[]>();
+    for (const runId of pending.untold)
+      carried.set(runId, describeChanges(changesOf(await readJournal(store.client, store.tableName, runId))));
+    // Sent once per run across retries; an email SNS refuses is kept and the stage fails loudly.
+    await outbox.publishOnce(
+      deps.clients.sns,
+      deps.env.TOPIC_ARN,
+      emailId(input.runId, 'run'),
+      withCarried(email, pending.kept, carried),
+    );
+    await outbox.clear(
+      pending.kept.map((k) => k.emailId),
+      [...pending.untold, ...(ownUntold ? [input.runId] : [])],
     );
   }
   // An instance that recovered and is back is news again (not in `previous`), but its entry still

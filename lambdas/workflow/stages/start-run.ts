@@ -12,6 +12,8 @@ import { batchesOf, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import { instancesByProfile } from '../../engine/fleet.ts';
 import { optedOutInstances } from '../../engine/remediation/plan.ts';
+import type { RunError } from '../../engine/report-model.ts';
+import type { ParsedSettings } from '../../engine/settings.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchItem, CandidateRef, ProfilesItem, RunMeta } from '../run-data.ts';
@@ -29,7 +31,8 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     return { runId, locked: true, batches: [], candidates: 0, verifyWaitSeconds: 0 };
   }
   try {
-    const { settings, errors } = await readSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
+    const read = await readSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
+    const { settings, errors } = withMissingSettings(read, deps.env.SETTINGS_PREFIX);
     // Where the stage runs is its deployment's, not a question for STS.
     const identity = { accountId: deps.env.ACCOUNT_ID, partition: deps.env.PARTITION };
     const inventory = await readInventory(deps.clients);
@@ -100,6 +103,24 @@ function keptUsers(ids: readonly string[], optedOut: ReadonlySet<string>): strin
   return ids.filter(
     (id, i) => i < PROFILE_USERS_KEPT || (optedOut.has(id) && optedOutKept++ < PROFILE_USERS_KEPT),
   );
+}
+
+/**
+ * A setting missing from Parameter Store (deleted, or a prefix typo) is a configuration problem
+ * the email names. Its default applies, but nothing is widened by it: the run is told so, and
+ * fixes are off for this run, as with an invalid value.
+ */
+function withMissingSettings(read: ParsedSettings & { missing: string[] }, prefix: string): ParsedSettings {
+  if (!read.missing.length) return read;
+  const missing: RunError[] = read.missing.map((name) => ({
+    code: 'MissingSetting',
+    parameter: name,
+    message: `Setting ${prefix}${name} is not in Parameter Store (the stack creates it: was it deleted?). Using its default, and remediation is off for this run.`,
+  }));
+  return {
+    settings: { ...read.settings, remediationMode: 'off' },
+    errors: [...read.errors, ...missing],
+  };
 }
 
 function refOf(candidate: Candidate): CandidateRef {

@@ -37,10 +37,23 @@ export interface LocalRunOptions {
   executionName?: string;
   /** An already-built account, e.g. to run twice against the same changing world. */
   account?: SimulatedAccount;
+  /**
+   * Breaks the table for a stage: return an error and that DynamoDB call throws it instead of
+   * reaching dynalite (how tests make DynamoDB fail mid-stage).
+   */
+  tableFault?: (call: TableCall) => Error | undefined;
   /** Every AWS call the run makes (a new account only; an existing one keeps its own trace). */
   trace?: (entry: TraceEntry) => void;
   /** Wraps every task invocation (the benchmark measures each stage's memory this way). */
   aroundStage?: (state: string, invoke: () => Promise<Json>) => Promise<Json>;
+}
+
+export interface TableCall {
+  /** The Task state making the call. */
+  state: string;
+  /** E.g. `PutItem`, `Query`. */
+  operation: string;
+  input: Record<string, unknown>;
 }
 
 export interface LocalRun {
@@ -134,7 +147,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     const invoke = STAGE_HANDLERS[deployed.stage].withRuntime({
       env: { ...deployed.env, AWS_REGION: account.region },
       clients: { simulated: account, caller, retry: 'immediate' },
-      dynamo: account.guard(options.dynamo.newClient(), caller),
+      dynamo: withTableFault(account.guard(options.dynamo.newClient(), caller), state, options.tableFault),
       clock: () => account.now(),
       log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
       metrics: () => undefined,
@@ -188,4 +201,22 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       logs,
     };
   }
+}
+
+function withTableFault<C extends ReturnType<LocalDynamo['newClient']>>(
+  client: C,
+  state: string,
+  fault: LocalRunOptions['tableFault'],
+): C {
+  if (!fault) return client;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const error = fault({ state, operation, input: args.input as Record<string, unknown> });
+      if (error) throw error;
+      return next(args);
+    },
+    { step: 'initialize', name: 'localTableFault' },
+  );
+  return client;
 }
