@@ -5,6 +5,7 @@
  * Structured remediation logs go to stderr: stdout carries the report alone.
  */
 import { writeFile } from 'node:fs/promises';
+import { withFindings } from '../engine/report.ts';
 import type { Report } from '../engine/report-model.ts';
 import type { Settings } from '../engine/settings.ts';
 import { applyPlan } from '../pipeline/apply.ts';
@@ -91,5 +92,5 @@ async function remediate(report: Report, account: OpenAccount, flags: ScanFlags,
     waitSeconds: flags.verifyWait ?? 0,
     now,
   });
-  return { ...report, findings: verified.findings };
+  return withFindings(report, verified.findings);
 }

@@ -27,6 +27,8 @@ export interface RunChanges {
   fixesApplied: Finding[];
   fixesFailed: Finding[];
   settingErrors: RunError[];
+  /** When each still-open finding was first seen (from the ledger; absent for new ones). */
+  since: ReadonlyMap<string, string>;
 }
 
 export function changesSince(
@@ -47,11 +49,18 @@ export function changesSince(
     fixesApplied: [...new Set([...touched('applied'), ...touched('verified')])],
     fixesFailed: touched('failed'),
     settingErrors: errors.filter((e) => e.kind === 'setting'),
+    since: new Map(
+      findings.flatMap((f) => {
+        const first = previous.get(f.instanceId)?.firstSeen;
+        return first ? [[f.instanceId, first] as const] : [];
+      }),
+    ),
   };
 }
 
 export function hasChanges(changes: RunChanges): boolean {
-  return Object.values(changes).some((list) => list.length > 0);
+  const { since: _since, ...news } = changes;
+  return Object.values(news).some((list) => list.length > 0);
 }
 
 export function nextLedgerEntry(
