@@ -58,11 +58,22 @@ export function renderRunEmail(
     head.push('CONFIGURATION PROBLEMS', ...report.errors.map((e) => `- ${plainText(e.message, 500)}`), '');
   }
 
-  const entries = [...back, ...unmanaged]
-    .map((f) => entryOf(f, changes, groupIndex.get(f.instanceId), partition, report.region))
-    .sort((a, b) => Number(b.changed) - Number(a.changed) || a.order - b.order || a.id.localeCompare(b.id));
-  const shared = hoistShared(entries);
-  const tail = [...sharedLines(shared), ...commonLines(report.findings, partition, report.region)];
+  const findings = [...back, ...unmanaged];
+  const marks = changeMarks(changes);
+  // The most detail that lets every instance be listed; a huge fleet gets one line per instance.
+  let entries: Entry[] = [];
+  let tail: string[] = [];
+  for (const detail of DETAIL_LEVELS) {
+    entries = findings
+      .map((f) => entryOf(f, marks, changes, groupIndex.get(f.instanceId), detail, partition, report.region))
+      .sort((a, b) => Number(b.changed) - Number(a.changed) || a.order - b.order || a.id.localeCompare(b.id));
+    tail = [...sharedLines(hoistShared(entries)), ...commonLines(report.findings, partition, report.region)];
+    const size = [head, tail, ...entries.map((e) => e.lines)].reduce(
+      (n, l) => n + Buffer.byteLength(l.join('\n')) + 2,
+      0,
+    );
+    if (size + changes.resolved.length * 160 < MESSAGE_BUDGET - 4096) break;
+  }
 
   // The tail is written once for everyone; the lists share what is left of the budget.
   const body = new BudgetedLines(MESSAGE_BUDGET - Buffer.byteLength(tail.join('\n')) - 2048);
@@ -75,7 +86,7 @@ export function renderRunEmail(
   }
   if (entries.length) body.push(['INSTANCES (what changed first)', '']);
   const shown = body.pushEach(entries, (e) => [...e.lines, '']);
-  const grouped = entries.slice(shown).filter((e) => e.order < Number.MAX_SAFE_INTEGER).length;
+  const grouped = entries.slice(shown).filter((e) => e.order > 0).length;
   leftOut(
     body,
     entries.length - shown,
@@ -196,53 +207,80 @@ function fixLine(group: RootCauseGroup, byId: ReadonlyMap<string, Finding>): str
 interface Entry {
   id: string;
   changed: boolean;
-  /** The group number, or MAX for an instance in no group (after the grouped ones). */
+  /** The group number, or 0 for an instance in no group. */
   order: number;
   header: string;
   body: string[];
   lines: string[];
 }
 
+/** How much an entry says beyond its header: the most that fits is chosen per email. */
+interface Detail {
+  why: boolean;
+  steps: number;
+  link: boolean;
+}
+const DETAIL_LEVELS: readonly Detail[] = [
+  { why: true, steps: STEPS_PER_ENTRY, link: true },
+  { why: true, steps: 1, link: false },
+  { why: true, steps: 0, link: false },
+  { why: false, steps: 0, link: false },
+];
+
+interface ChangeMarks {
+  fresh: ReadonlySet<string>;
+  causeBefore: ReadonlyMap<string, string>;
+}
+
+const changeMarks = (changes: RunChanges): ChangeMarks => ({
+  fresh: new Set(changes.newProblems.map((f) => f.instanceId)),
+  causeBefore: new Map(changes.causeChanged.map((c) => [c.finding.instanceId, c.before])),
+});
+
 function entryOf(
   f: Finding,
+  marks: ChangeMarks,
   changes: RunChanges,
   group: number | undefined,
+  detail: Detail,
   partition: string,
   region: string,
 ): Entry {
-  const tags = changeTags(f, changes);
+  const tags = changeTags(f, marks);
   const since = changes.since.get(f.instanceId);
   const outcome = fixOutcome(f);
   const status = outcome === 'back-online' ? `Online again (was ${f.ssmStatus})` : f.ssmStatus;
   const header = `${tags.map((t) => `[${t}] `).join('')}${labelOf(f.instanceId, f.name)} — ${status} — ${f.rootCause}${group ? ` (root cause #${group})` : ''} — since ${since ? day(since) : 'this run'}`;
   const done = f.remediations.filter((r) => !isNoise(r)).map(remediationText);
-  const todo = stepsToDo(f).specific.map((step) => plainText(step));
+  const todo = detail.steps ? stepsToDo(f).specific.map((step) => plainText(step)) : [];
   // A grouped instance's cause and first command are the group's: only what is its own stays.
   const steps = group ? todo.slice(1) : todo;
+  const why = plainText(explain(f), 600).replace('(see evidence)', '(all of them in the full report)');
   const body = [
-    ...(group
-      ? []
-      : [`  ${plainText(explain(f), 600).replace('(see evidence)', '(all of them in the full report)')}`]),
+    ...(group || !detail.why ? [] : [`  ${why}`]),
     ...(done.length ? [`  Done: ${done.join('; ')}`] : []),
-    ...(outcome === 'back-online' ? [] : steps.slice(0, STEPS_PER_ENTRY).map((s) => `  - ${s}`)),
-    ...(group || outcome === 'back-online' ? [] : [`  ${consoleLinks(partition, region, f.instanceId)[0]}`]),
+    ...(outcome === 'back-online' ? [] : steps.slice(0, detail.steps).map((s) => `  - ${s}`)),
+    ...(group || outcome === 'back-online' || !detail.link
+      ? []
+      : [`  ${consoleLinks(partition, region, f.instanceId)[0]}`]),
   ];
   return {
     id: f.instanceId,
     changed: tags.length > 0,
-    order: group ?? Number.MAX_SAFE_INTEGER,
+    // Instances in no group first: no group line says anything about them.
+    order: group ?? 0,
     header,
     body,
     lines: [header, ...body],
   };
 }
 
-function changeTags(f: Finding, changes: RunChanges): string[] {
-  const changed = changes.causeChanged.find((c) => c.finding.instanceId === f.instanceId);
+function changeTags(f: Finding, marks: ChangeMarks): string[] {
+  const before = marks.causeBefore.get(f.instanceId);
   const outcome = fixOutcome(f);
   return [
-    ...(changes.newProblems.some((n) => n.instanceId === f.instanceId) ? ['NEW'] : []),
-    ...(changed ? [`CAUSE CHANGED: ${changed.before} -> ${f.rootCause}`] : []),
+    ...(marks.fresh.has(f.instanceId) ? ['NEW'] : []),
+    ...(before ? [`CAUSE CHANGED: ${before} -> ${f.rootCause}`] : []),
     ...(outcome === 'back-online' ? ['FIXED, BACK ONLINE'] : []),
     ...(outcome === 'waiting-for-agent' ? ['FIX APPLIED, WAITING FOR AGENT'] : []),
     ...(outcome === 'hardened' ? ['HARDENED, STILL UNMANAGED'] : []),
@@ -256,8 +294,13 @@ function changeTags(f: Finding, changes: RunChanges): string[] {
  */
 function hoistShared(entries: Entry[]): Map<string, string[]> {
   const seen = new Map<string, string[]>();
-  for (const e of entries)
-    for (const line of new Set(e.body)) seen.set(line, [...(seen.get(line) ?? []), e.id]);
+  for (const e of entries) {
+    for (const line of new Set(e.body)) {
+      const ids = seen.get(line);
+      if (ids) ids.push(e.id);
+      else seen.set(line, [e.id]);
+    }
+  }
   const shared = new Map([...seen].filter(([, ids]) => ids.length >= SHARED_AT));
   for (const e of entries) {
     e.body = e.body.filter((line) => !shared.has(line));
