@@ -48,6 +48,7 @@ export function stageDeps(clients: ClientClasses): StageDeps {
     clock,
     settingsPrefix: required('SETTINGS_PREFIX'),
     ...(process.env.TOPIC_ARN ? { topicArn: process.env.TOPIC_ARN } : {}),
+    ...(process.env.REPORT_BUCKET ? { reportBucket: process.env.REPORT_BUCKET } : {}),
     ...(process.env.REMEDIATION_INSTANCE_PROFILE_NAME
       ? { instanceProfileName: process.env.REMEDIATION_INSTANCE_PROFILE_NAME }
       : {}),

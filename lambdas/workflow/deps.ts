@@ -11,6 +11,8 @@ export interface StageDeps {
   settingsPrefix: string;
   /** The SNS topic for emails; absent = do not notify. */
   topicArn?: string;
+  /** The S3 bucket that keeps each run's full report; absent = not kept (the email says how to get it). */
+  reportBucket?: string;
   /** The stack's instance profile that `attach-instance-profile` associates. */
   instanceProfileName?: string;
   /** Candidates per batch (one fact picture per batch). */

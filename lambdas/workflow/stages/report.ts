@@ -3,11 +3,14 @@
  * something changed (or every run, if so set), remember this run, emit metrics, release the lock.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { putEvents } from '../../aws/events.ts';
 import { readOnline } from '../../aws/inventory.ts';
+import { storeReport } from '../../aws/report-archive.ts';
 import { buildReport } from '../../engine/report.ts';
 import type { ReportInput, ReportOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
+import { findingEvents } from '../finding-events.ts';
 import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunChanges } from '../ledger.ts';
 import { runMetrics } from '../metrics.ts';
 import type { FindingItem, RunMeta } from '../run-data.ts';
@@ -29,8 +32,35 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
   const previous = await store.openLedgerEntries<LedgerEntry>();
   const changes = changesSince(previous, report.findings, report.errors);
   const notify = Boolean(deps.topicArn) && (meta.settings.notifyOn === 'every-run' || hasChanges(changes));
+  const { partition } = meta.identity;
+  // Kept before anything is told, so the email and the events can link to it.
+  const stored = deps.reportBucket
+    ? await storeReport(deps.clients.s3, deps.reportBucket, report, input.runId, partition)
+    : undefined;
+  const online = await backOnline(deps, changes);
+  const events = findingEvents(
+    report,
+    changes,
+    {
+      runId: input.runId,
+      accountId: report.accountId,
+      region: report.region,
+      partition,
+      at: now,
+      ...(stored ? { reportUrl: stored.consoleUrl } : {}),
+    },
+    online,
+  );
+  // Before the email: a PutEvents that throws fails the stage, and its retry must not email twice.
+  const put = events.length ? await putEvents(deps.clients.events, events) : { sent: 0, failed: [] };
+  if (put.failed.length)
+    deps.log('Events not accepted', {
+      runId: input.runId,
+      failed: put.failed.length,
+      errorCodes: [...new Set(put.failed.map((f) => f.errorCode))],
+    });
   if (notify) {
-    const email = renderRunEmail(report, changes, meta.identity.partition, await backOnline(deps, changes));
+    const email = renderRunEmail(report, changes, partition, online, stored?.consoleUrl);
     await deps.clients.sns.send(
       new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }),
     );
@@ -38,12 +68,12 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
   // An instance that recovered and is back is news again (not in `previous`), but its entry still
   // holds the fixes tried on it: carry them forward, or the cooldown forgets them.
   const returning = report.findings.map((f) => f.instanceId).filter((id) => !previous.has(id));
-  const stored = returning.length ? await store.getLedger<LedgerEntry>(returning) : new Map();
+  const remembered = returning.length ? await store.getLedger<LedgerEntry>(returning) : new Map();
   await Promise.all(
     report.findings.map((f) =>
       store.putLedger(
         f.instanceId,
-        nextLedgerEntry(previous.get(f.instanceId) ?? stored.get(f.instanceId), f, now, notify),
+        nextLedgerEntry(previous.get(f.instanceId) ?? remembered.get(f.instanceId), f, now, notify),
       ),
     ),
   );
@@ -58,6 +88,7 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
     findings: report.findings.length,
     notified: notify,
     generatedAt: report.generatedAt,
+    ...(stored ? { reportKey: stored.jsonKey } : {}),
   });
   deps.metrics?.(runMetrics(report));
   deps.log('Run reported', {
@@ -66,6 +97,8 @@ export async function reportRun(deps: StageDeps, input: ReportInput): Promise<Re
     notified: notify,
     newProblems: changes.newProblems.length,
     resolved: changes.resolved.length,
+    events: put.sent,
+    ...(stored ? { reportKey: stored.jsonKey } : {}),
   });
   await store.releaseLock(input.runId);
   return { findings: report.findings.length, notified: notify };

@@ -15,6 +15,9 @@ export interface LocalDynamo {
 
 export async function startLocalDynamo(tableName = 'ssm-doctor-local'): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Node closes idle keep-alive sockets after 5 s, DynamoDB far later: a stage that computes for a
+  // few seconds between two calls (the report of 1,000 findings) must not find its socket reset.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -124,6 +124,10 @@ export function topicArnOf(account: SimulatedAccount): string {
   return `arn:aws:sns:${account.region}:${account.accountId}:ssm-doctor-notifications`;
 }
 
+/** The stack's report bucket, as a local run names it. */
+export const reportBucketOf = (account: SimulatedAccount) =>
+  `ssm-doctor-reports-${account.accountId}-${account.region}`;
+
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
   const account = options.account ?? new SimulatedAccount(deployedInto(options.world, options.settings));
   const logs: LocalRun['logs'] = [];
@@ -133,6 +137,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     clock: () => account.now(),
     settingsPrefix: SETTINGS_PREFIX,
     topicArn: topicArnOf(account),
+    reportBucket: reportBucketOf(account),
     instanceProfileName: STACK_PROFILE,
     batchSize: options.batchSize ?? 100,
     log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
