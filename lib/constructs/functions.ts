@@ -12,6 +12,7 @@
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../iam/stage-statements.ts';
 import { DoctorFunction, type HandlerName } from './doctor-function.ts';
 import type { RemediationProfile } from './remediation-profile.ts';
+import type { ReportBucket } from './report-bucket.ts';
 import type { RunSettings } from './settings.ts';
 
 export interface StageFunctionsProps {
@@ -29,6 +31,7 @@ export interface StageFunctionsProps {
   topic: sns.ITopic;
   settings: RunSettings;
   remediationProfile: RemediationProfile;
+  reportBucket: ReportBucket;
 }
 
 const NO_RESOURCE_LEVEL =
@@ -110,7 +113,9 @@ export class StageFunctions extends Construct {
     this.functions.verify.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
     this.functions.report.acknowledge('AwsSolutions-IAM5[Resource::*]', NO_RESOURCE_LEVEL);
 
+    props.reportBucket.grantReportWriter(this.functions.report);
     for (const fn of [this.functions.report, this.functions['notify-failure']]) {
+      fn.addStatements(putEventsStatement(stack));
       props.topic.grantPublish(fn.role);
       fn.acknowledge(
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -119,3 +124,10 @@ export class StageFunctions extends Construct {
     }
   }
 }
+
+/** Finding changes and failed runs go to the account's default event bus, and nowhere else. */
+const putEventsStatement = (stack: Stack) =>
+  new PolicyStatement({
+    actions: ['events:PutEvents'],
+    resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`],
+  });
