@@ -17,6 +17,8 @@ const DONE_BY_FIX: Record<FixId, RegExp> = {
 };
 
 const CONSOLE_LINK = /^(EC2 console|Fleet Manager): /;
+/** What verification adds to a finding (`remediation/verification.ts`): about this instance, and first. */
+const AFTER_A_FIX = /^The fix is applied/;
 
 export interface ToDo {
   /** Steps about this instance's own defects, most important first. */
@@ -33,11 +35,16 @@ export function stepsToDo(finding: Finding): ToDo {
   const root = finding.checks.filter((c) => c.status === 'fail' && c.cause === finding.rootCause);
   const otherFails = finding.checks.filter((c) => c.status === 'fail' && c.cause !== finding.rootCause);
   const warns = finding.checks.filter((c) => c.status === 'warn');
-  const specific = [...new Set([...root, ...otherFails, ...warns].flatMap((c) => c.nextSteps ?? []))];
+  const verification = finding.nextSteps.filter((s) => AFTER_A_FIX.test(s));
+  const specific = [
+    ...new Set([...verification, ...[...root, ...otherFails, ...warns].flatMap((c) => c.nextSteps ?? [])]),
+  ];
   const fromChecks = new Set(finding.checks.flatMap((c) => c.nextSteps ?? []));
   return {
     specific: mergeAlternatives(specific.filter(open)),
-    common: finding.nextSteps.filter((s) => !fromChecks.has(s) && !CONSOLE_LINK.test(s) && open(s)),
+    common: finding.nextSteps.filter(
+      (s) => !fromChecks.has(s) && !CONSOLE_LINK.test(s) && !AFTER_A_FIX.test(s) && open(s),
+    ),
   };
 }
 

@@ -65,7 +65,11 @@ export function renderRunEmail(
   let tail: string[] = [];
   for (const detail of DETAIL_LEVELS) {
     entries = findings
-      .map((f) => entryOf(f, marks, changes, groupIndex.get(f.instanceId), detail, partition, report.region))
+      .map((f) => {
+        const group = groupIndex.get(f.instanceId);
+        const fix = group ? report.groups[group - 1]?.fix : undefined;
+        return entryOf(f, marks, changes, group, fix, detail, partition, report.region);
+      })
       .sort((a, b) => Number(b.changed) - Number(a.changed) || a.order - b.order || a.id.localeCompare(b.id));
     tail = [...sharedLines(hoistShared(entries)), ...commonLines(report.findings, partition, report.region)];
     const size = [head, tail, ...entries.map((e) => e.lines)].reduce(
@@ -242,6 +246,7 @@ function entryOf(
   marks: ChangeMarks,
   changes: RunChanges,
   group: number | undefined,
+  groupFix: string | undefined,
   detail: Detail,
   partition: string,
   region: string,
@@ -254,7 +259,7 @@ function entryOf(
   const done = f.remediations.filter((r) => !isNoise(r)).map(remediationText);
   const todo = detail.steps ? stepsToDo(f).specific.map((step) => plainText(step)) : [];
   // A grouped instance's cause and first command are the group's: only what is its own stays.
-  const steps = group ? todo.slice(1) : todo;
+  const steps = groupFix ? todo.filter((step) => !step.includes(groupFix)) : todo;
   const why = plainText(explain(f), 600).replace('(see evidence)', '(all of them in the full report)');
   const body = [
     ...(group || !detail.why ? [] : [`  ${why}`]),

@@ -8,7 +8,11 @@ import { deployedInto } from '../support/local/run-locally.ts';
 import { run, sampleFleet, withTable } from './harness.ts';
 
 const header = { format: 'ssm-doctor/world@1', accountId: '111122223333', region: 'eu-west-1' };
-const param = (name: string, Value: string) => ({ Name: `/ssm-doctor/${name}`, Value, Type: 'String' as const });
+const param = (name: string, Value: string) => ({
+  Name: `/ssm-doctor/${name}`,
+  Value,
+  Type: 'String' as const,
+});
 
 describe('settings in a world', () => {
   it('a duplicate parameter name is a world error naming where and what is expected', () => {
