@@ -52,8 +52,9 @@ try {
   );
   console.log('\nRun 2: the next scheduled run, now allowed to fix the safe causes\n');
   const emailsSoFar = first.account.published.length;
+  const eventsSoFar = first.account.events.length;
   const second = await runLocally({ definition, world, dynamo, account: first.account, onEvent: progress });
-  summarize(second, emailsSoFar);
+  summarize(second, emailsSoFar, eventsSoFar);
   for (const change of second.account.changes) {
     console.log(`  changed: ${change.action} on ${change.target}`);
   }
@@ -62,11 +63,22 @@ try {
   await dynamo.close();
 }
 
-function summarize(run: LocalRun, emailsBefore = 0): void {
+function summarize(run: LocalRun, emailsBefore = 0, eventsBefore = 0): void {
   console.log(`\nExecution ${run.status}: ${JSON.stringify(run.output ?? run.error)}`);
   const calls = run.account.callCounts();
   const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
   console.log(`AWS calls served by the simulated account so far: ${total}`);
+  const events = new Map<string, number>();
+  for (const e of run.account.events.slice(eventsBefore))
+    events.set(e.DetailType, (events.get(e.DetailType) ?? 0) + 1);
+  const counts = [...events].map(([type, n]) => `${n} ${type}`).join(', ');
+  console.log(`EventBridge events on the default bus (source ssm-doctor): ${counts || 'none'}`);
+  console.log(
+    `Full report kept: ${run.account.objects
+      .slice(-2)
+      .map((o) => `s3://${o.Bucket}/${o.Key}`)
+      .join(', ')}`,
+  );
   const emails = run.account.published.slice(emailsBefore);
   for (const email of emails)
     console.log(`\n──── Email to the SNS topic ────\nSubject: ${email.Subject}\n\n${email.Message}`);
