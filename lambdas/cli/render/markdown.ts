@@ -6,7 +6,7 @@
  */
 import { explain } from '../../engine/explain.ts';
 import { count, groupsHeadline } from '../../engine/groups.ts';
-import type { Finding, Report } from '../../engine/report-model.ts';
+import type { Finding, Report, RootCauseGroup } from '../../engine/report-model.ts';
 import { codeBlock, labelOf, markdownText, splitCommand } from '../../engine/text.ts';
 import { stepsToDo } from '../../engine/to-do.ts';
 import { BudgetedLines } from '../../workflow/email-budget.ts';
@@ -14,7 +14,7 @@ import { BudgetedLines } from '../../workflow/email-budget.ts';
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', unknown: '❔', skip: '➖' };
 /** Tickets (Jira and others) take about 64 K characters in a description; bytes ≥ characters. */
 export const MARKDOWN_BUDGET = 60_000;
-const GROUP_IDS_SHOWN = 50;
+const GROUP_IDS_SHOWN = 20;
 
 export function renderMarkdown(report: Report, budget = MARKDOWN_BUDGET): string {
   const s = report.summary;
@@ -30,29 +30,21 @@ export function renderMarkdown(report: Report, budget = MARKDOWN_BUDGET): string
   ];
   if (report.errors.length)
     head.push('## Run errors', '', ...report.errors.map((e) => `- ${markdownText(e.message, 500)}`), '');
-  if (report.groups.length) {
-    head.push('## Root causes', '', `${groupsHeadline(report.groups, report.findings.length)}`, '');
-    report.groups.forEach((g, i) => {
-      const more = g.instanceIds.length - GROUP_IDS_SHOWN;
-      head.push(
-        `### ${i + 1}. \`${g.cause}\` on \`${g.resource}\` — ${count(g.instanceIds.length)} instances`,
-        '',
-        markdownText(g.summary),
-        '',
-        ...(/^[a-z-]+$/.test(g.fix) ? [`Fix by ssm-doctor: \`${g.fix}\``] : codeBlock(g.fix)),
-        '',
-        `Instances: ${g.instanceIds
-          .slice(0, GROUP_IDS_SHOWN)
-          .map((id) => `\`${id}\``)
-          .join(', ')}${more > 0 ? `, and ${count(more)} more` : ''}`,
-        '',
-      );
-    });
-  }
   if (!report.findings.length) head.push('No unmanaged instances found.', '');
   const note = 1024;
   const body = new BudgetedLines(budget - note);
   body.push(head);
+  if (report.groups.length) {
+    body.push(['## Root causes', '', `${groupsHeadline(report.groups, report.findings.length)}`, '']);
+    // The groups get at most half of the document, so instances in no group still get a place.
+    const groups = new BudgetedLines(budget / 2);
+    const groupsShown = groups.pushEach(report.groups, (g) => groupSection(g, report.groups.indexOf(g)));
+    body.push(groups.lines);
+    if (groupsShown < report.groups.length)
+      body.force(
+        `> ${count(report.groups.length - groupsShown)} more root causes left out; \`--format json\` has all of them.`,
+      );
+  }
   const shown = body.pushEach(report.findings, section);
   const left = report.findings.length - shown;
   if (left > 0)
@@ -60,6 +52,23 @@ export function renderMarkdown(report: Report, budget = MARKDOWN_BUDGET): string
       `> ${count(left)} more instances left out to keep this under ${count(budget)} characters; \`ssm-doctor scan --format json\` has all of them.`,
     );
   return `${body.lines.join('\n')}\n`;
+}
+
+function groupSection(g: RootCauseGroup, i: number): string[] {
+  const more = g.instanceIds.length - GROUP_IDS_SHOWN;
+  return [
+    `### ${i + 1}. \`${g.cause}\` on \`${g.resource}\` — ${count(g.instanceIds.length)} instances`,
+    '',
+    markdownText(g.summary),
+    '',
+    ...(/^[a-z-]+$/.test(g.fix) ? [`Fix by ssm-doctor: \`${g.fix}\``] : codeBlock(g.fix)),
+    '',
+    `Instances: ${g.instanceIds
+      .slice(0, GROUP_IDS_SHOWN)
+      .map((id) => `\`${id}\``)
+      .join(', ')}${more > 0 ? `, and ${count(more)} more` : ''}`,
+    '',
+  ];
 }
 
 function section(f: Finding): string[] {
