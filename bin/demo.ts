@@ -63,11 +63,22 @@ function progress(event: NonNullable<LocalEvent>): void {
   }
 }
 
-function summarize(run: LocalRun, emailsBefore = 0): void {
+function summarize(run: LocalRun, emailsBefore = 0, eventsBefore = 0): void {
   console.log(`\nExecution ${run.status}: ${JSON.stringify(run.output ?? run.error)}`);
   const calls = run.account.callCounts();
   const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
   console.log(`AWS calls served by the simulated account so far: ${total}`);
+  const events = new Map<string, number>();
+  for (const e of run.account.events.slice(eventsBefore))
+    events.set(e.DetailType, (events.get(e.DetailType) ?? 0) + 1);
+  const counts = [...events].map(([type, n]) => `${n} ${type}`).join(', ');
+  console.log(`EventBridge events on the default bus (source ssm-doctor): ${counts || 'none'}`);
+  console.log(
+    `Full report kept: ${run.account.objects
+      .slice(-2)
+      .map((o) => `s3://${o.Bucket}/${o.Key}`)
+      .join(', ')}`,
+  );
   const emails = run.account.published.slice(emailsBefore);
   for (const email of emails)
     console.log(`\n──── Email to the SNS topic ────\nSubject: ${email.Subject}\n\n${email.Message}`);
@@ -104,8 +115,9 @@ async function main(): Promise<number> {
     );
     console.log('\nRun 2: the next scheduled run, now allowed to fix the safe causes\n');
     const emailsSoFar = account.published.length;
+    const eventsSoFar = account.events.length;
     const second = await runLocally({ deployment, world, dynamo, account, onEvent: progress });
-    summarize(second, emailsSoFar);
+    summarize(second, emailsSoFar, eventsSoFar);
     for (const change of account.changes) console.log(`  changed: ${change.action} on ${change.target}`);
     if (options.trace)
       console.log(`\nTrace of every AWS call (state, action, resource, allowed): ${options.trace}`);

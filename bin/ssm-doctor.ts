@@ -12,5 +12,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  progress: Boolean(process.stderr.isTTY),
+  ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
   env: process.env,
 });

@@ -12,6 +12,7 @@ import { StageFunctions } from './constructs/functions.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { RemediationProfile } from './constructs/remediation-profile.ts';
+import { ReportBucket } from './constructs/report-bucket.ts';
 import { RunSchedule } from './constructs/schedule.ts';
 import { RunSettings } from './constructs/settings.ts';
 import { RunStorage } from './constructs/storage.ts';
@@ -45,6 +46,7 @@ export class SsmDoctorStack extends Stack {
       topic: notifications.topic,
       settings,
       remediationProfile: this.remediationProfile,
+      reportBucket: new ReportBucket(this, 'Reports'),
     }).functions;
     this.stateMachine = new Workflow(this, 'Workflow', { functions: this.functions }).stateMachine;
     const schedule = new RunSchedule(this, 'RunSchedule', {

@@ -4,7 +4,9 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -19,6 +21,8 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
   sns: SNSClient;
   sts: STSClient;
+  s3: S3Client;
+  events: EventBridgeClient;
 }
 
 export type ClientName = Exclude<keyof AwsClients, 'region'>;
@@ -95,6 +99,12 @@ export function buildClients(options: ClientOptions, classes: ClientClasses): Aw
     },
     get sts() {
       return client('sts');
+    },
+    get s3() {
+      return client('s3');
+    },
+    get events() {
+      return client('events');
     },
   };
 }

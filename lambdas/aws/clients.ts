@@ -7,7 +7,9 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -22,6 +24,8 @@ export const ALL_CLIENTS = {
   cloudwatch: CloudWatchClient,
   sns: SNSClient,
   sts: STSClient,
+  s3: S3Client,
+  events: EventBridgeClient,
 };
 
 export function createClients(options: ClientOptions): AwsClients {

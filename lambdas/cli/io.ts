@@ -4,6 +4,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Colour only when a person is watching. */
   color: boolean;
+  /** Progress lines on stderr only when a person watches it (stderr is a terminal). */
+  progress?: boolean;
+  /** Terminal width for the table (default 120). */
+  columns?: number;
   env: Readonly<Record<string, string | undefined>>;
 }
 

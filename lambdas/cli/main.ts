@@ -4,17 +4,25 @@
  * `permissions` prints the least-privilege policy these need. Exit codes: 0 no findings,
  * 1 findings, 2 usage or input error (message on stderr, nothing on stdout).
  */
+
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { WorldError } from '../sim/world.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
-import { instanceIdParser, settingParser } from './options.ts';
+import { instanceIdParser, settingParser, tagParser, vpcIdParser } from './options.ts';
 import { runPermissions } from './permissions-command.ts';
 import { runRecord } from './record-command.ts';
 import { runScan, type ScanFlags } from './scan-command.ts';
 
+/** The package version, read once (the CLI runs from the source tree). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 function program(io: CliIo, exit: { code: number }): Command {
   const root = new Command('ssm-doctor')
     .description('Find EC2 instances that Systems Manager does not manage, and why.')
+    .version(VERSION, '--version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text) });
@@ -26,6 +34,8 @@ function program(io: CliIo, exit: { code: number }): Command {
     .option('--region <region>', 'AWS region (default: from the AWS config)')
     .option('--profile <name>', 'named AWS profile (default: the default credential chain)')
     .option('--instance <id>', 'only this instance (repeatable)', instanceIdParser)
+    .option('--vpc <id>', 'only instances in this VPC (repeatable: any of them)', vpcIdParser)
+    .option('--tag <key=value>', 'only instances with this tag (repeatable: all of them)', tagParser)
     .addOption(
       new Option('--remediation <mode>', 'fix the safe causes')
         .choices(['off', 'dry-run', 'on'])

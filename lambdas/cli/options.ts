@@ -42,3 +42,17 @@ export function instanceIdParser(value: string, previous: string[] = []): string
     throw new InvalidArgumentError('expected an instance id like i-0123456789abcdef0.');
   return [...previous, value];
 }
+
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+export function vpcIdParser(value: string, previous: string[] = []): string[] {
+  if (!VPC_ID.test(value)) throw new InvalidArgumentError('expected a VPC id like vpc-0123456789abcdef0.');
+  return [...previous, value];
+}
+
+/** `KEY=VALUE` (the value may be empty, the key may not; the first `=` splits). */
+export function tagParser(value: string, previous: [string, string][] = []): [string, string][] {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError('expected KEY=VALUE, e.g. --tag team=payments.');
+  return [...previous, [value.slice(0, at), value.slice(at + 1)]];
+}

@@ -6,6 +6,9 @@
  */
 import { appendFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import type { Instance } from '@aws-sdk/client-ec2';
+import type { Inventory } from '../aws/inventory.ts';
+import { withFindings } from '../engine/report.ts';
 import type { Report } from '../engine/report-model.ts';
 import type { Settings } from '../engine/settings.ts';
 import { applyPlan } from '../pipeline/apply.ts';
@@ -17,12 +20,15 @@ import { type CliIo, EXIT, UsageError } from './io.ts';
 import { settingsFromFlags } from './options.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { renderTable } from './render/table.ts';
+import { instanceFilter, instanceStates, type NotJudged, notJudged } from './unjudged.ts';
 
 export interface ScanFlags {
   world?: string;
   region?: string;
   profile?: string;
   instance?: string[];
+  vpc?: string[];
+  tag?: [string, string][];
   remediation: Settings['remediationMode'];
   enforceImdsv2?: boolean;
   maxRemediations?: number;
@@ -64,19 +70,55 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<number> {
   checkFlags(flags);
   const settings = settingsFromFlags(flags);
   const account = await openAccount(flags, io.env);
+  const filter = instanceFilter(flags.vpc ?? [], flags.tag ?? []);
+  const asked = flags.instance ?? [];
+  let inventory: Inventory | undefined;
   const planned = await scan(
     account.clients,
     { ...account.identity, region: account.clients.region, now: account.now, settings },
-    flags.instance?.length ? { instanceIds: flags.instance } : {},
+    {
+      ...(asked.length ? { instanceIds: asked } : {}),
+      ...(filter ? { filter } : {}),
+      ...(io.progress ? { progress: (message: string) => io.stderr(`${message}\n`) } : {}),
+      onInventory: (read) => {
+        inventory = read;
+      },
+    },
   );
+  const missing =
+    asked.length && inventory ? await explainMissing(asked, planned, inventory, account, filter) : [];
+  for (const m of missing) io.stderr(`ssm-doctor: ${m.instanceId} was not judged: ${m.why}.\n`);
+  // Nothing asked for was judged: there is no report to print, only the reasons above.
+  if (asked.length && missing.length === new Set(asked).size) return EXIT.usage;
   const report = settings.remediationMode === 'on' ? await remediate(planned, account, flags, io) : planned;
   if (flags.saveWorld && account.simulated) {
     await writeFile(flags.saveWorld, `${JSON.stringify(account.simulated.snapshot(), null, 2)}\n`);
   }
   if (flags.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (flags.format === 'markdown') io.stdout(renderMarkdown(report));
-  else io.stdout(renderTable(report, io.color));
+  else io.stdout(renderTable(report, io.color, io.columns));
   return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
+}
+
+async function explainMissing(
+  asked: readonly string[],
+  report: Report,
+  inventory: Inventory,
+  account: OpenAccount,
+  filter: ((i: Instance) => boolean) | undefined,
+): Promise<NotJudged[]> {
+  const running = new Set(inventory.instances.map((i) => i.InstanceId));
+  const judged = new Set(report.findings.map((f) => f.instanceId));
+  const absent = asked.filter((id) => !running.has(id) && !judged.has(id));
+  const states = await instanceStates(account.clients, absent);
+  return notJudged(
+    asked,
+    report,
+    inventory.instances,
+    inventory.registrations,
+    states,
+    filter ?? (() => true),
+  );
 }
 
 async function remediate(report: Report, account: OpenAccount, flags: ScanFlags, io: CliIo): Promise<Report> {
@@ -100,5 +142,5 @@ async function remediate(report: Report, account: OpenAccount, flags: ScanFlags,
     waitSeconds: flags.verifyWait ?? 0,
     now,
   });
-  return { ...report, findings: verified.findings };
+  return withFindings(report, verified.findings);
 }

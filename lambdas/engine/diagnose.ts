@@ -5,6 +5,7 @@
 import { rootCauseOf, sortCauses } from './causes.ts';
 import type { Check, CheckResult } from './check.ts';
 import { ALL_CHECKS } from './checks/index.ts';
+import { pasteableAclEntries } from './checks/network/fix-commands.ts';
 import type { InstanceFacts } from './facts.ts';
 import { genericNextSteps } from './next-steps.ts';
 import { nameOf, platformOf } from './platform.ts';
@@ -25,6 +26,9 @@ export function diagnose(facts: InstanceFacts, checks: readonly Check[] = ALL_CH
   const { instance, information } = candidate;
   const instanceId = instance.InstanceId ?? '';
   const platform = platformOf(candidate);
+  const acls = facts.network.networkAcls.ok ? facts.network.networkAcls.value : [];
+  // One free rule number per new ACL entry, in the check's own steps and in the finding's.
+  for (const r of results) if (r.nextSteps) r.nextSteps = pasteableAclEntries(r.nextSteps, acls);
   const specific = results.flatMap((r) =>
     r.status === 'fail' || r.status === 'warn' ? (r.nextSteps ?? []) : [],
   );

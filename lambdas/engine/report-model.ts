@@ -114,6 +114,18 @@ export interface Summary {
 
 export type { RunError } from './run-error.ts';
 
+/** Findings that share one blocking resource and one fix (see `groups.ts`). */
+export interface RootCauseGroup {
+  cause: CauseCode;
+  /** The thing to change: VPC, route table, NAT gateway, endpoint, ACL, security groups, profile, role, AMI, DHMC setting. */
+  resource: string;
+  instanceIds: string[];
+  /** One human sentence. */
+  summary: string;
+  /** One command, or the id of the remediation that applies it. */
+  fix: string;
+}
+
 export interface Report {
   format: typeof REPORT_FORMAT;
   accountId: string;
@@ -121,6 +133,8 @@ export interface Report {
   generatedAt: string;
   settings: Settings;
   summary: Summary;
+  /** Largest first; every instance id in them is also a finding. */
+  groups: RootCauseGroup[];
   findings: Finding[];
   errors: RunError[];
 }

@@ -1,4 +1,5 @@
 /** Assembles the `ssm-doctor/report@1` document. */
+import { groupFindings } from './groups.ts';
 import { type Finding, REPORT_FORMAT, type Report, type RunError, type Summary } from './report-model.ts';
 import type { Settings } from './settings.ts';
 
@@ -12,6 +13,11 @@ export interface ReportParts {
   errors: readonly RunError[];
 }
 
+/** The same report with its findings replaced (after fixes and verification): groups follow them. */
+export function withFindings(report: Report, findings: readonly Finding[]): Report {
+  return { ...report, groups: groupFindings(findings), findings: [...findings] };
+}
+
 export function buildReport(parts: ReportParts): Report {
   return {
     format: REPORT_FORMAT,
@@ -20,6 +26,7 @@ export function buildReport(parts: ReportParts): Report {
     generatedAt: parts.generatedAt.toISOString(),
     settings: parts.settings,
     summary: parts.summary,
+    groups: groupFindings(parts.findings),
     findings: [...parts.findings].sort((a, b) =>
       a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0,
     ),

@@ -2,9 +2,11 @@
  * The whole job in one process (the CLI's `scan`): inventory, discovery, diagnosis, planning and
  * the report. The deployed workflow runs the same steps as separate stages.
  */
+
+import type { Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients.ts';
 import { readRunDhmc } from '../aws/collect.ts';
-import { readInventory, readProfileUsers } from '../aws/inventory.ts';
+import { type Inventory, readInventory, readProfileUsers } from '../aws/inventory.ts';
 import { unique } from '../aws/network.ts';
 import { discover } from '../engine/discovery.ts';
 import { instancesByProfile } from '../engine/fleet.ts';
@@ -21,16 +23,26 @@ export interface ScanOptions {
   /** Run-level problems found before the scan (e.g. invalid settings). */
   errors?: RunError[];
   coolingDown?: PlanContext['coolingDown'];
+  /** Judge only the instances this keeps (CLI `--vpc`, `--tag`); the summary counts only them. */
+  filter?: (instance: Instance) => boolean;
+  /** Where a person watching sees how far the scan got (CLI: stderr on a terminal). */
+  progress?: (message: string) => void;
+  /** The inventory as read, for callers that explain what was not judged (CLI `--instance`). */
+  onInventory?: (inventory: Inventory) => void;
 }
 
 export async function scan(clients: AwsClients, run: RunContext, options: ScanOptions = {}): Promise<Report> {
+  options.progress?.('Reading the EC2 and SSM inventories…');
   const inventory = await readInventory(clients, options.instanceIds);
+  options.onInventory?.(inventory);
+  const { filter } = options;
   const { candidates, summary } = discover(
-    inventory.instances,
+    filter ? inventory.instances.filter(filter) : inventory.instances,
     inventory.registrations,
     run.settings,
     run.now,
   );
+  options.progress?.(`${summary.runningInstances} running instances, ${candidates.length} to diagnose…`);
   const { findings, subjects } = candidates.length
     ? await diagnoseCandidates(clients, run, candidates, await readRunDhmc(clients))
     : { findings: [], subjects: [] };

@@ -22,12 +22,14 @@ import { cloudwatchHandlers } from './cloudwatch.ts';
 import { type ChangeRecord, copy, type Handlers, type PublishedMessage, type SimContext } from './context.ts';
 import { ec2Handlers } from './ec2.ts';
 import { awsError, isAwsError, notImplemented } from './errors.ts';
+import { eventsHandlers, type PutEvent } from './events.ts';
 import { iamHandlers } from './iam.ts';
 import { newRequestId, partitionOf } from './ids.ts';
 import { bringOnline } from './online.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 import { actionMatches } from './policy-evaluation.ts';
 import { authorizationRequests, dynamoRequests } from './request-context.ts';
+import { type StoredObject, s3Handlers } from './s3.ts';
 import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
 import { outputProjector } from './sdk-shapes.ts';
 import { snsHandlers } from './sns.ts';
@@ -37,6 +39,8 @@ import type { World } from './world-schema.ts';
 
 export type { AuthorizationRequest, Caller } from './authorization.ts';
 export type { ChangeRecord, PublishedMessage } from './context.ts';
+export type { PutEvent } from './events.ts';
+export type { StoredObject } from './s3.ts';
 
 /** One AWS call the account served (or refused), for `--trace`: who, what, on what, allowed. */
 export interface TraceEntry {
@@ -70,6 +74,8 @@ const HANDLERS: Readonly<Record<ServicePrefix, Handlers>> = {
   cloudwatch: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,
+  s3: s3Handlers,
+  events: eventsHandlers,
 };
 
 const MIDDLEWARE_NAME = 'ssmDoctorSimulatedAccount';
@@ -86,6 +92,10 @@ export class SimulatedAccount {
   readonly changes: ChangeRecord[] = [];
   /** Every SNS message published (nothing is delivered). */
   readonly published: PublishedMessage[] = [];
+  /** Every S3 object written, in order (a later write of the same key is a later entry). */
+  readonly objects: StoredObject[] = [];
+  /** Every EventBridge event accepted, in order. */
+  readonly events: PutEvent[] = [];
   readonly #world: World;
   readonly #latencyMs: number;
   readonly #clock: (() => Date) | undefined;
@@ -309,6 +319,8 @@ export class SimulatedAccount {
       publish: (message) => {
         this.published.push({ ...message });
       },
+      store: (object) => this.objects.push({ ...object }),
+      emit: (event) => this.events.push({ ...event }),
       fixApplied: (instanceIds) => {
         bringOnline(world, instanceIds, this.now());
       },

@@ -3,6 +3,8 @@
  * clock, and the ways a write is made visible (change log, SNS outbox, onlineAfterFix). Handlers
  * answer in world JSON (ISO timestamps); the account turns that into the SDK's output shape.
  */
+import type { PutEvent } from './events.ts';
+import type { StoredObject } from './s3.ts';
 import type { World } from './world-schema.ts';
 
 export interface ChangeRecord {
@@ -35,6 +37,10 @@ export interface SimContext {
   /** Logs a write of this call (before/after are deep-copied). */
   recordChange(target: string, before: unknown, after: unknown): void;
   publish(message: PublishedMessage): void;
+  /** An S3 object written (kept in the account's `objects`). */
+  store(object: StoredObject): void;
+  /** An EventBridge event accepted (kept in the account's `events`). */
+  emit(event: PutEvent): void;
   /** A fix touched these instances: those listed in `simulation.onlineAfterFix` come online. */
   fixApplied(instanceIds: readonly string[]): void;
 }

@@ -40,8 +40,11 @@ const constraint = (value: number, limits: PageLimits) =>
   value < limits.min ? `greater than or equal to ${limits.min}` : `less than or equal to ${limits.max}`;
 
 /** Each service's answer to a bad page size or token, as AWS words it. */
+/** The services whose simulated reads page (S3 and EventBridge here only write). */
+type PagingService = Exclude<ServicePrefix, 's3' | 'events'>;
+
 const PAGING_ERRORS: Record<
-  ServicePrefix,
+  PagingService,
   { range(param: string, v: number, l: PageLimits): Error; token(): Error }
 > = {
   ec2: {
@@ -92,7 +95,7 @@ const PAGING_ERRORS: Record<
 
 /** One page of `items`, after checking the page size against `limits` and the token. */
 export function page<T>(
-  service: ServicePrefix,
+  service: PagingService,
   operation: string,
   items: readonly T[],
   request: { size?: number; token?: string; sizeParam?: string },

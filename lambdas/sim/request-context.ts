@@ -171,6 +171,28 @@ const RULES: Record<string, (input: Input, scope: RequestScope) => Authorization
       context: globalKeys(scope),
     },
   ],
+  's3:PutObject': (input, scope) => [
+    {
+      action: 's3:PutObject',
+      resource: `arn:${scope.partition}:s3:::${str(input.Bucket) ?? ''}/${str(input.Key) ?? ''}`,
+      context: globalKeys(scope),
+    },
+  ],
+  'events:PutEvents': (input, scope) => {
+    // Each entry is authorized against the bus it names (the default bus when it names none).
+    const buses = new Set(
+      ((input.Entries as { EventBusName?: string }[] | undefined) ?? []).map(
+        (e) => e.EventBusName ?? 'default',
+      ),
+    );
+    return [...(buses.size ? buses : ['default'])].map((bus) => ({
+      action: 'events:PutEvents',
+      resource: bus.startsWith('arn:')
+        ? bus
+        : `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/${bus}`,
+      context: globalKeys(scope),
+    }));
+  },
   'sns:Publish': (input, scope) => [
     { action: 'sns:Publish', resource: str(input.TopicArn) ?? '*', context: globalKeys(scope) },
   ],

@@ -7,12 +7,14 @@
  */
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as events from '@aws-sdk/client-eventbridge';
 import * as iam from '@aws-sdk/client-iam';
+import * as s3 from '@aws-sdk/client-s3';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 
-export type ServicePrefix = 'ec2' | 'ssm' | 'iam' | 'cloudwatch' | 'sns' | 'sts';
+export type ServicePrefix = 'ec2' | 'ssm' | 'iam' | 'cloudwatch' | 'sns' | 'sts' | 's3' | 'events';
 
 /** The base exception class every SDK package exports (`EC2ServiceException`, …). */
 export type ServiceExceptionClass = new (options: {
@@ -66,6 +68,18 @@ export const SDK_SERVICES: Readonly<Record<ServicePrefix, SdkService>> = {
     clientName: 'STSClient',
     exports: sts,
     BaseException: sts.STSServiceException as unknown as ServiceExceptionClass,
+  },
+  s3: {
+    prefix: 's3',
+    clientName: 'S3Client',
+    exports: s3,
+    BaseException: s3.S3ServiceException as unknown as ServiceExceptionClass,
+  },
+  events: {
+    prefix: 'events',
+    clientName: 'EventBridgeClient',
+    exports: events,
+    BaseException: events.EventBridgeServiceException as unknown as ServiceExceptionClass,
   },
 };
 

@@ -163,6 +163,19 @@ export const worldSchema = z
       if (boundary)
         requireKnown(boundary, ['iam', 'Roles', r, 'PermissionsBoundary', 'PermissionsBoundaryArn']);
     });
+    // Parameter Store holds one value per name: a second entry would be a setting nobody reads.
+    const firstAt = new Map<string, number>();
+    world.ssm.Parameters.forEach((parameter, i) => {
+      const first = firstAt.get(parameter.Name);
+      if (first === undefined) firstAt.set(parameter.Name, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ssm', 'Parameters', i, 'Name'],
+          message: `expected each parameter name once; ssm.Parameters[${first}] already has this name`,
+          input: parameter.Name,
+        });
+    });
   });
 
 export type World = z.output<typeof worldSchema>;

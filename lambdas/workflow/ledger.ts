@@ -28,6 +28,8 @@ export interface RunChanges {
   fixesFailed: Finding[];
   /** Run-level problems (settings, unreadable areas): news while they last. */
   configurationErrors: RunError[];
+  /** When each still-open finding was first seen (from the ledger; absent for new ones). */
+  since: ReadonlyMap<string, string>;
 }
 
 export function changesSince(
@@ -48,11 +50,18 @@ export function changesSince(
     fixesApplied: [...new Set([...touched('applied'), ...touched('verified')])],
     fixesFailed: touched('failed'),
     configurationErrors: [...errors],
+    since: new Map(
+      findings.flatMap((f) => {
+        const first = previous.get(f.instanceId)?.firstSeen;
+        return first ? [[f.instanceId, first] as const] : [];
+      }),
+    ),
   };
 }
 
 export function hasChanges(changes: RunChanges): boolean {
-  return Object.values(changes).some((list) => list.length > 0);
+  const { since: _since, ...news } = changes;
+  return Object.values(news).some((list) => list.length > 0);
 }
 
 export function nextLedgerEntry(

@@ -22,7 +22,8 @@ export type EnvName =
   | 'TOPIC_ARN'
   | 'ACCOUNT_ID'
   | 'PARTITION'
-  | 'REMEDIATION_INSTANCE_PROFILE_NAME';
+  | 'REMEDIATION_INSTANCE_PROFILE_NAME'
+  | 'REPORT_BUCKET';
 
 export interface StageManifest {
   /** The Task state of the state machine that runs this stage. */
@@ -37,6 +38,10 @@ export interface StageManifest {
   readsSettings: boolean;
   /** Publishes to the notification topic. */
   publishes: boolean;
+  /** Keeps the run's full report in the report bucket (`runs/…`, put only). */
+  archivesReports: boolean;
+  /** Puts finding-change and failed-run events on the account's default event bus. */
+  emitsEvents: boolean;
   /**
    * `failure`: the run lock item, the outbox (workflow/outbox.ts) and reading the change journal
    * (workflow/journal.ts); `run`: the whole table (the run's items, ledger, journal, outbox, lock).
@@ -55,6 +60,8 @@ export const STAGES = {
     fixes: [],
     readsSettings: true,
     publishes: false,
+    archivesReports: false,
+    emitsEvents: false,
     table: 'run',
     env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'ACCOUNT_ID', 'PARTITION'],
   },
@@ -74,6 +81,8 @@ export const STAGES = {
     fixes: [],
     readsSettings: false,
     publishes: false,
+    archivesReports: false,
+    emitsEvents: false,
     table: 'run',
     env: ['TABLE_NAME'],
   },
@@ -85,6 +94,8 @@ export const STAGES = {
     fixes: ['attach-instance-profile', 'attach-core-policy', 'enforce-imdsv2'],
     readsSettings: false,
     publishes: false,
+    archivesReports: false,
+    emitsEvents: false,
     table: 'run',
     env: ['TABLE_NAME', 'REMEDIATION_INSTANCE_PROFILE_NAME'],
   },
@@ -96,29 +107,35 @@ export const STAGES = {
     fixes: [],
     readsSettings: false,
     publishes: false,
+    archivesReports: false,
+    emitsEvents: false,
     table: 'run',
     env: ['TABLE_NAME'],
   },
   report: {
     state: 'Report and notify',
     description: 'Updates the ledger, emails what changed, releases the lock',
-    clients: ['ssm', 'sns'],
+    clients: ['ssm', 'sns', 's3', 'events'],
     // Tells "back online" apart from "stopped or terminated" for resolved instances.
     reads: ['registrations'],
     fixes: [],
     readsSettings: false,
     publishes: true,
+    archivesReports: true,
+    emitsEvents: true,
     table: 'run',
-    env: ['TABLE_NAME', 'TOPIC_ARN'],
+    env: ['TABLE_NAME', 'TOPIC_ARN', 'REPORT_BUCKET'],
   },
   'notify-failure': {
     state: 'Notify failure',
     description: 'Emails a failed run and releases its lock',
-    clients: ['sns'],
+    clients: ['sns', 'events'],
     reads: [],
     fixes: [],
     readsSettings: false,
     publishes: true,
+    archivesReports: false,
+    emitsEvents: true,
     table: 'failure',
     env: ['TABLE_NAME', 'TOPIC_ARN', 'ACCOUNT_ID'],
   },

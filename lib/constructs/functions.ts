@@ -18,6 +18,7 @@ import { type EnvName, STAGE_NAMES, STAGES, type StageName } from '../../lambdas
 import { PUBLISH_ACKNOWLEDGEMENT, stageGrants } from '../iam/stage-policy.ts';
 import { DoctorFunction } from './doctor-function.ts';
 import type { RemediationProfile } from './remediation-profile.ts';
+import type { ReportBucket } from './report-bucket.ts';
 import type { RunSettings } from './settings.ts';
 
 export interface StageFunctionsProps {
@@ -25,6 +26,7 @@ export interface StageFunctionsProps {
   topic: sns.ITopic;
   settings: RunSettings;
   remediationProfile: RemediationProfile;
+  reportBucket: ReportBucket;
 }
 
 const SIZING: Record<StageName, { memorySize: number; minutes: number }> = {
@@ -51,11 +53,13 @@ export class StageFunctions extends Construct {
       ACCOUNT_ID: Aws.ACCOUNT_ID,
       PARTITION: Aws.PARTITION,
       REMEDIATION_INSTANCE_PROFILE_NAME: profile.instanceProfile.instanceProfileName,
+      REPORT_BUCKET: props.reportBucket.bucket.bucketName,
     };
     const targets = {
       table: props.table,
       topic: props.topic,
       settingsRead: () => props.settings.readStatement(),
+      reportWrite: () => props.reportBucket.writeGrant(),
       fixScope: {
         partition: stack.partition,
         accountId: stack.account,

@@ -27,6 +27,8 @@ export interface StageGrantTargets {
   /** The settings read (its resource is the settings path). */
   settingsRead: () => iam.PolicyStatement;
   fixScope: PermissionScope;
+  /** Putting one run's reports in the report bucket (`ReportBucket.writeGrant`). */
+  reportWrite: () => Grant;
 }
 
 export interface Grant {
@@ -183,7 +185,22 @@ export function stageGrants(stack: Stack, manifest: StageManifest, targets: Stag
         ]
       : []),
     fixGrant(manifest, targets.fixScope),
+    ...(manifest.archivesReports ? [targets.reportWrite()] : []),
+    ...(manifest.emitsEvents ? [eventsGrant(stack)] : []),
   ];
+}
+
+/** Finding changes and failed runs go to the account's default event bus, and nowhere else. */
+function eventsGrant(stack: Stack): Grant {
+  return {
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'PutEventsOnTheDefaultBus',
+        actions: ['events:PutEvents'],
+        resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      }),
+    ],
+  };
 }
 
 export const PUBLISH_ACKNOWLEDGEMENT = {

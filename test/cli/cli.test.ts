@@ -39,9 +39,95 @@ describe('ssm-doctor scan', () => {
   });
 
   it('exits 0 when no instance needs attention', async () => {
-    const { code, stdout } = await cli('scan', '--world', SAMPLE, '--instance', 'i-0123456789abcdef0');
+    const { code, stdout } = await cli('scan', '--world', SAMPLE, '--tag', 'Name=web-1');
     expect(code).toBe(0);
-    expect(stdout).toContain('managed by Systems Manager');
+    expect(stdout).toContain('All 1 judged instances are managed by Systems Manager.');
+  });
+
+  it('names each --instance it could not judge and why, and exits 2 when none was judged', async () => {
+    const { code, stdout, stderr } = await cli(
+      'scan',
+      '--world',
+      SAMPLE,
+      ...[
+        'i-0123456789abcdef0',
+        'i-0b43d3674cf8f5e03',
+        'i-0abb4671ac6c1e300',
+        'i-04d210c53cce15687',
+        'i-0df627b2721078ec0',
+      ].flatMap((id) => ['--instance', id]),
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n').filter(Boolean)).toEqual([
+      'ssm-doctor: i-0123456789abcdef0 was not judged: not found in 111122223333/eu-west-1.',
+      'ssm-doctor: i-0b43d3674cf8f5e03 was not judged: not running (stopped).',
+      'ssm-doctor: i-0abb4671ac6c1e300 was not judged: online in Systems Manager (managed).',
+      'ssm-doctor: i-04d210c53cce15687 was not judged: ignored (tagged ssm-doctor:ignore=true).',
+      'ssm-doctor: i-0df627b2721078ec0 was not judged: in its grace period (launched 2026-11-26T05:55:00.000Z, judged after 15 minutes).',
+    ]);
+  });
+
+  it('reports the judged ones when only some --instance could be judged', async () => {
+    const { code, stdout, stderr } = await cli(
+      'scan',
+      '--world',
+      SAMPLE,
+      '--instance',
+      'i-0199117741c36d227',
+      '--instance',
+      'i-0b43d3674cf8f5e03',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).findings.map((f: { instanceId: string }) => f.instanceId)).toEqual([
+      'i-0199117741c36d227',
+    ]);
+    expect(stderr).toBe('ssm-doctor: i-0b43d3674cf8f5e03 was not judged: not running (stopped).\n');
+  });
+
+  it('filters by --vpc (any) and --tag KEY=VALUE (all)', async () => {
+    const vpc = JSON.parse(
+      (await cli('scan', '--world', SAMPLE, '--vpc', 'vpc-0f7c3fd5088281244', '--format', 'json')).stdout,
+    );
+    expect(vpc.findings.map((f: { name: string }) => f.name)).toEqual(['pci-api-1']);
+    expect(vpc.summary.runningInstances).toBe(1);
+    const tagged = JSON.parse(
+      (
+        await cli(
+          'scan',
+          '--world',
+          SAMPLE,
+          '--tag',
+          'owner=team-billing',
+          '--tag',
+          'ssm-doctor:remediate=false',
+          '--format',
+          'json',
+        )
+      ).stdout,
+    );
+    expect(tagged.findings.map((f: { name: string }) => f.name)).toEqual(['batch-legacy-1']);
+  });
+
+  it('prints --version, and progress on stderr only when stderr is a terminal', async () => {
+    const version = await cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    let stderr = '';
+    const code = await runCli(['scan', '--world', SAMPLE, '--format', 'json'], {
+      stdout: () => undefined,
+      stderr: (text) => {
+        stderr += text;
+      },
+      color: false,
+      progress: true,
+      env: {},
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Reading the EC2 and SSM inventories…');
+    expect(stderr).toContain('35 running instances, 21 to diagnose…');
   });
 
   it('renders a table for people and markdown for tickets', async () => {

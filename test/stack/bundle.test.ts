@@ -1,7 +1,8 @@
 /**
  * The one slow stack test: a real synth with esbuild bundling (local, never Docker). Every
  * function gets an ESM bundle under 1.5 MB (SDK included), and the stages that call no EC2
- * (verify, report, notify-failure) stay under 0.6 MB: each handler bundles only its own clients.
+ * (verify, notify-failure) stay under 0.6 MB, report (which adds S3 and EventBridge) under 0.8 MB:
+ * each handler bundles only its own clients.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { logicalIdOf, type Synthesized, synthStack } from '../support/local/synt
 
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 const SMALL_BUNDLE_BYTES = 0.6 * 1024 * 1024;
-const WITHOUT_EC2 = ['verify', 'report', 'notify-failure'];
+/** report also carries S3 (the full report) and EventBridge (the events): ~0.66 MB measured. */
+const REPORT_BUNDLE_BYTES = 0.8 * 1024 * 1024;
+const WITHOUT_EC2 = ['verify', 'notify-failure'];
 let synth: Synthesized | undefined;
 afterAll(() => synth?.cleanup());
 
@@ -33,7 +36,12 @@ it('bundles every function into one small ESM file', () => {
     const assetDir = join(synth.assembly.directory, folderOf(fn?.Properties.Code.S3Key));
     expect(readdirSync(assetDir)).toEqual(['index.mjs']);
     const size = statSync(join(assetDir, 'index.mjs')).size;
-    const limit = WITHOUT_EC2.includes(name) ? SMALL_BUNDLE_BYTES : MAX_BUNDLE_BYTES;
+    const limit =
+      name === 'report'
+        ? REPORT_BUNDLE_BYTES
+        : WITHOUT_EC2.includes(name)
+          ? SMALL_BUNDLE_BYTES
+          : MAX_BUNDLE_BYTES;
     expect(size, `${name}: ${assetDir} is ${size} bytes`).toBeLessThan(limit);
   }
 }, 180_000);

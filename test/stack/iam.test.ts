@@ -145,21 +145,33 @@ describe('read-only stages', () => {
   it.each([
     ['report', ['ssm:DescribeInstanceInformation']],
     ['notify-failure', []],
-  ] as const)('%s may only publish to the topic (and use its key), and read %j', (handler, reads) => {
-    const topicId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
-    const keyId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
-    const statements = statementsOf(handler).filter(
-      (s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)),
-    );
-    expect(statements).toEqual([
-      ...(reads.length ? [expect.objectContaining({ Action: [...reads], Resource: ['*'] })] : []),
-      expect.objectContaining({ Action: ['sns:Publish'], Resource: [topicId] }),
-      expect.objectContaining({
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: [`${keyId}.Arn`],
-      }),
-    ]);
-  });
+  ] as const)(
+    '%s may only publish to the topic (and use its key), put events on the default bus, and read %j',
+    (handler, reads) => {
+      const topicId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
+      const bucketId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')?.[0];
+      const keyId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
+      const statements = statementsOf(handler).filter(
+        (s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)),
+      );
+      expect(statements).toEqual([
+        ...(reads.length ? [expect.objectContaining({ Action: [...reads], Resource: ['*'] })] : []),
+        // Only the report function keeps the run's report: new objects under runs/, nothing else.
+        ...(handler === 'report'
+          ? [expect.objectContaining({ Action: ['s3:PutObject'], Resource: [`${bucketId}.Arn/runs/*`] })]
+          : []),
+        expect.objectContaining({
+          Action: ['events:PutEvents'],
+          Resource: [`arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`],
+        }),
+        expect.objectContaining({ Action: ['sns:Publish'], Resource: [topicId] }),
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: [`${keyId}.Arn`],
+        }),
+      ]);
+    },
+  );
 
   it('notify-failure may touch the lock and the outbox, and only read the change journal', () => {
     const table = statementsOf('notify-failure').filter((s) =>

@@ -83,6 +83,44 @@ describe('parameters', () => {
 });
 
 describe('storage and notifications', () => {
+  it('keeps the full reports in one retained, encrypted, private bucket that refuses plain HTTP and expires them', () => {
+    synth.template.resourceCountIs('AWS::S3::Bucket', 1);
+    synth.template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 400, Status: 'Enabled' }),
+          ]),
+        },
+      },
+    });
+    synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    const [bucketId] = ofType('AWS::S3::Bucket')[0] ?? [];
+    const report = resources[logicalIdOf(synth.stack.functions.report.function)];
+    expect(report?.Properties.Environment.Variables.REPORT_BUCKET).toEqual({ Ref: bucketId });
+  });
+
   it('keeps run data in one retained, on-demand table with PITR and TTL', () => {
     synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
     synth.template.hasResource('AWS::DynamoDB::Table', {

@@ -111,7 +111,7 @@ describe('the change journal', () => {
       expect(statesEntered(result)).toContain('Verify');
       const email = result.account.published.at(-1)?.Message ?? '';
       expect(email).not.toContain('already-fixed');
-      expect(email).toContain('FIXED THIS RUN, BACK ONLINE');
+      expect(email).toContain('fixed in this run and back online in Systems Manager');
       expect(result.account.published).toHaveLength(1);
     });
   });

@@ -78,6 +78,7 @@ describe('the ledger of an instance that relapses', () => {
         env: {
           TABLE_NAME: dynamo.tableName,
           TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:ssm-doctor-notifications',
+          REPORT_BUCKET: 'ssm-doctor-reports-111122223333-eu-west-1',
         },
         store,
         clock: () => NOW,

@@ -38,7 +38,9 @@ describe('the workflow on the sample fleet', () => {
       const email = result.account.published[0];
       expect(email?.Subject).toBe('ssm-doctor: 21 unmanaged instances in 111122223333/eu-west-1 (21 new)');
       expect(email?.Message).toContain('legacy-rhel-app');
-      expect(email?.Message).toContain('attach-core-policy (planned)');
+      expect(email?.Message).toMatch(
+        /\(legacy-app-1\).*\n {2}Done: attach-core-policy would run \(dry-run\)/,
+      );
       const store = new RunStore(dynamo.client, dynamo.tableName, () => result.account.now());
       expect(await store.acquireLock('next-run', 60)).toBe(true);
     });
@@ -57,10 +59,12 @@ describe('the workflow on the sample fleet', () => {
       );
       const email = first.account.published.at(-1);
       expect(email?.Subject).toBe(
-        'ssm-doctor: 18 unmanaged instances in 111122223333/eu-west-1 (21 new, 3 fixed)',
+        'ssm-doctor: 18 unmanaged instances in 111122223333/eu-west-1 (21 new, 3 fixed and back online)',
       );
-      expect(email?.Message).toContain('FIXED THIS RUN, BACK ONLINE');
-      expect(email?.Message).toMatch(/\(legacy-app-1\): attach-core-policy \(was UNKNOWN\)/);
+      expect(email?.Message).toContain('- 3 fixed in this run and back online in Systems Manager');
+      expect(email?.Message).toMatch(
+        /^\[NEW\] \[FIXED, BACK ONLINE\] i-\w+ \(legacy-app-1\) — Online again \(was ConnectionLost\) — UNKNOWN/m,
+      );
 
       // The next scheduled run, same account and table: nothing new to say.
       const second = await run(dynamo, await sampleFleet(), { account: first.account });
@@ -84,8 +88,10 @@ describe('the workflow on the sample fleet', () => {
 
       const email = second.account.published.at(-1);
       expect(email?.Subject).toMatch(/\(2 resolved\)$/);
-      expect(email?.Message).toContain('RESOLVED SINCE THE LAST RUN');
-      expect(email?.Message).toMatch(/\(legacy-app-1\): back online in Systems Manager \(was UNKNOWN\)/);
+      expect(email?.Message).toContain('RESOLVED SINCE THE LAST EMAIL');
+      expect(email?.Message).toMatch(
+        /\(legacy-app-1\): back online in Systems Manager \(was UNKNOWN, since /,
+      );
     });
   });
 

@@ -1,13 +1,24 @@
-/** A document to paste into a ticket: every check, every fix and every next step. */
-
+/**
+ * A document to paste into a ticket: the root-cause groups, then every check, fix and next step
+ * per instance. Safe to paste: account text is escaped (no injected headings, links or HTML),
+ * commands are in code fences (so `<placeholders>` survive rendering), and the document stops
+ * before a ticket's size limit with a note saying how many instances it left out.
+ */
 import { explain } from '../../engine/explain.ts';
-import type { Finding, Report } from '../../engine/report-model.ts';
+import { count, groupsHeadline } from '../../engine/groups.ts';
+import type { Finding, Report, RootCauseGroup } from '../../engine/report-model.ts';
+import { codeBlock, labelOf, markdownText, splitCommand } from '../../engine/text.ts';
+import { stepsToDo } from '../../engine/to-do.ts';
+import { BudgetedLines } from '../../workflow/email-budget.ts';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', unknown: '❔', skip: '➖' };
+/** Tickets (Jira and others) take about 64 K characters in a description; bytes ≥ characters. */
+export const MARKDOWN_BUDGET = 60_000;
+const GROUP_IDS_SHOWN = 20;
 
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, budget = MARKDOWN_BUDGET): string {
   const s = report.summary;
-  const out = [
+  const head = [
     `# ssm-doctor report — ${report.accountId} / ${report.region}`,
     '',
     `Generated ${report.generatedAt}. Remediation mode: \`${report.settings.remediationMode}\`.`,
@@ -17,26 +28,63 @@ export function renderMarkdown(report: Report): string {
     `| ${s.runningInstances} | ${s.online} | ${s.notRegistered} | ${s.connectionLost} | ${s.ignored} | ${s.inGracePeriod} |`,
     '',
   ];
-  if (report.errors.length) out.push('## Run errors', '', ...report.errors.map((e) => `- ${e.message}`), '');
-  if (!report.findings.length) out.push('No unmanaged instances found.', '');
-  for (const finding of report.findings) out.push(...section(finding));
-  return `${out.join('\n')}\n`;
+  if (report.errors.length)
+    head.push('## Run errors', '', ...report.errors.map((e) => `- ${markdownText(e.message, 500)}`), '');
+  if (!report.findings.length) head.push('No unmanaged instances found.', '');
+  const note = 1024;
+  const body = new BudgetedLines(budget - note);
+  body.push(head);
+  if (report.groups.length) {
+    body.push(['## Root causes', '', `${groupsHeadline(report.groups, report.findings.length)}`, '']);
+    // The groups get at most half of the document, so instances in no group still get a place.
+    const groups = new BudgetedLines(budget / 2);
+    const groupsShown = groups.pushEach(report.groups, (g) => groupSection(g, report.groups.indexOf(g)));
+    body.push(groups.lines);
+    if (groupsShown < report.groups.length)
+      body.force(
+        `> ${count(report.groups.length - groupsShown)} more root causes left out; \`--format json\` has all of them.`,
+      );
+  }
+  const shown = body.pushEach(report.findings, section);
+  const left = report.findings.length - shown;
+  if (left > 0)
+    body.force(
+      `> ${count(left)} more instances left out to keep this under ${count(budget)} characters; \`ssm-doctor scan --format json\` has all of them.`,
+    );
+  return `${body.lines.join('\n')}\n`;
+}
+
+function groupSection(g: RootCauseGroup, i: number): string[] {
+  const more = g.instanceIds.length - GROUP_IDS_SHOWN;
+  return [
+    `### ${i + 1}. \`${g.cause}\` on \`${g.resource}\` — ${count(g.instanceIds.length)} instances`,
+    '',
+    markdownText(g.summary),
+    '',
+    ...(/^[a-z-]+$/.test(g.fix) ? [`Fix by ssm-doctor: \`${g.fix}\``] : codeBlock(g.fix)),
+    '',
+    `Instances: ${g.instanceIds
+      .slice(0, GROUP_IDS_SHOWN)
+      .map((id) => `\`${id}\``)
+      .join(', ')}${more > 0 ? `, and ${count(more)} more` : ''}`,
+    '',
+  ];
 }
 
 function section(f: Finding): string[] {
   const lines = [
-    `## ${f.instanceId}${f.name ? ` (${f.name})` : ''} — ${f.rootCause}`,
+    `## ${markdownText(labelOf(f.instanceId, f.name))} — ${f.rootCause}`,
     '',
-    `**${f.ssmStatus}** · ${f.instance.platform}${f.instance.agentVersion ? ` · agent ${f.instance.agentVersion}` : ''}${f.instance.lastPingDateTime ? ` · last ping ${f.instance.lastPingDateTime}` : ''}`,
+    `**${f.ssmStatus}** · ${f.instance.platform}${f.instance.agentVersion ? ` · agent ${markdownText(f.instance.agentVersion)}` : ''}${f.instance.lastPingDateTime ? ` · last ping ${f.instance.lastPingDateTime}` : ''}`,
     '',
-    `${explain(f).replace(/\.$/, '')}.`,
+    `${markdownText(explain(f).replace(/\.$/, ''))}.`,
     '',
     `Causes: ${f.causes.length ? f.causes.map((c) => `\`${c}\``).join(', ') : 'none found from outside'}`,
     '',
     '| check | status | summary |',
     '|---|---|---|',
     ...f.checks.map(
-      (c) => `| \`${c.id}\` | ${ICON[c.status] ?? ''} ${c.status} | ${c.summary.replaceAll('|', '\\|')} |`,
+      (c) => `| \`${c.id}\` | ${ICON[c.status] ?? ''} ${c.status} | ${markdownText(c.summary)} |`,
     ),
     '',
   ];
@@ -45,10 +93,21 @@ function section(f: Finding): string[] {
     for (const r of f.remediations) {
       const more = r.alsoAffectsCount ? ` and ${r.alsoAffectsCount - (r.alsoAffects?.length ?? 0)} more` : '';
       const extra = r.alsoAffects?.length ? ` — also affects ${r.alsoAffects.join(', ')}${more}` : '';
-      lines.push(`- \`${r.id}\` on \`${r.target}\`: ${r.status}${r.reason ? ` (${r.reason})` : ''}${extra}`);
+      lines.push(
+        `- \`${r.id}\` on \`${markdownText(r.target)}\`: ${r.status}${r.reason ? ` (${markdownText(r.reason)})` : ''}${extra}`,
+      );
     }
     lines.push('');
   }
-  lines.push('**Next steps**', '', ...f.nextSteps.map((step) => `1. ${step}`), '');
+  lines.push('**Next steps**', '');
+  // A command a fix already ran is not a to-do; the console links close the list.
+  const todo = stepsToDo(f);
+  const links = f.nextSteps.filter((step) => /^(EC2 console|Fleet Manager): /.test(step));
+  [...todo.specific, ...todo.common, ...links].forEach((step, i) => {
+    const { prose, command } = splitCommand(step);
+    lines.push(`${i + 1}. ${prose ? markdownText(prose) : 'Run:'}`);
+    if (command) lines.push('', ...codeBlock(command, '   '), '');
+  });
+  lines.push('');
   return lines;
 }

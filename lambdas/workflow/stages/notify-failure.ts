@@ -5,11 +5,18 @@
  * the other worked: a table that is down must not stop the email, nor SNS the release. An email
  * SNS refused is kept for the next run (workflow/outbox.ts). Must not fail itself on a missing run.
  */
+
+import { putEvents } from '../../aws/events.ts';
 import type { NotifyFailureInput, NotifyFailureOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderFailureEmail } from '../email.ts';
+import { runFailedEvent } from '../finding-events.ts';
 import { changesOf, describeChanges, readJournal } from '../journal.ts';
 import { emailId, Outbox } from '../outbox.ts';
+
+/** The partition of a region (the failure path has no run identity to read it from). */
+const partitionOf = (region: string) =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 
 export async function notifyFailure(
   deps: StageDeps<'notify-failure'>,
@@ -27,6 +34,21 @@ export async function notifyFailure(
   const failure = renderFailureEmail(deps.env.ACCOUNT_ID, deps.clients.region, input.runId, input.error);
   const email = { subject: failure.subject, body: `${failure.body.trimEnd()}\n${changesSection(changes)}` };
 
+  const { region } = deps.clients;
+  const event = runFailedEvent(
+    {
+      runId: input.runId ?? 'not-started',
+      accountId: deps.env.ACCOUNT_ID,
+      region,
+      partition: partitionOf(region),
+      at: deps.clock(),
+    },
+    input.error,
+  );
+  // The email matters more than the event: an event that cannot be sent is logged, not fatal.
+  await putEvents(deps.clients.events, [event]).catch((error: unknown) =>
+    deps.log('Run-failed event not sent', { runId: input.runId, error: String(error) }),
+  );
   let published: unknown;
   try {
     await outbox.publishOnce(

@@ -2,12 +2,15 @@
  * `Report and notify`: assemble the run's report, compare it with the ledger, email when
  * something changed (or every run, if so set), remember this run, emit metrics, release the lock.
  */
+import { putEvents } from '../../aws/events.ts';
 import { readOnline } from '../../aws/inventory.ts';
+import { storeReport } from '../../aws/report-archive.ts';
 import { buildReport } from '../../engine/report.ts';
 import { unreadableErrors } from '../../engine/unreadable.ts';
 import type { ReportInput, ReportOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
+import { findingEvents } from '../finding-events.ts';
 import { changesOf, describeChanges, readJournal } from '../journal.ts';
 import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunChanges } from '../ledger.ts';
 import { runMetrics } from '../metrics.ts';
@@ -31,6 +34,31 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   });
   const previous = await store.openLedgerEntries<LedgerEntry>();
   const changes = changesSince(previous, report.findings, report.errors);
+  const { partition } = meta.identity;
+  // Kept before anything is told, so the email and the events can link to it.
+  const stored = await storeReport(deps.clients.s3, deps.env.REPORT_BUCKET, report, input.runId, partition);
+  const online = await backOnline(deps, changes);
+  const events = findingEvents(
+    report,
+    changes,
+    {
+      runId: input.runId,
+      accountId: report.accountId,
+      region: report.region,
+      partition,
+      at: now,
+      reportUrl: stored.consoleUrl,
+    },
+    online,
+  );
+  // Before the email: a PutEvents that throws fails the stage, and its retry must not email twice.
+  const put = events.length ? await putEvents(deps.clients.events, events) : { sent: 0, failed: [] };
+  if (put.failed.length)
+    deps.log('Events not accepted', {
+      runId: input.runId,
+      failed: put.failed.length,
+      errorCodes: [...new Set(put.failed.map((f) => f.errorCode))],
+    });
   // Outbox hook: what earlier runs could not tell, and whether this run has changes to tell.
   const outbox = new Outbox(store.client, store.tableName, deps.clock);
   const pending = await outbox.pending(input.runId);
@@ -42,7 +70,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     pending.kept.length > 0 ||
     pending.untold.length > 0;
   if (notify) {
-    const email = renderRunEmail(report, changes, meta.identity.partition, await backOnline(deps, changes));
+    const email = renderRunEmail(report, changes, partition, online, stored.consoleUrl);
     const carried = new Map<string, string[]>();
     for (const runId of pending.untold)
       carried.set(runId, describeChanges(changesOf(await readJournal(store.client, store.tableName, runId))));
@@ -61,12 +89,12 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   // An instance that recovered and is back is news again (not in `previous`), but its entry still
   // holds the fixes tried on it: carry them forward, or the cooldown forgets them.
   const returning = report.findings.map((f) => f.instanceId).filter((id) => !previous.has(id));
-  const stored = returning.length ? await store.getLedger<LedgerEntry>(returning) : new Map();
+  const remembered = returning.length ? await store.getLedger<LedgerEntry>(returning) : new Map();
   await Promise.all(
     report.findings.map((f) =>
       store.putLedger(
         f.instanceId,
-        nextLedgerEntry(previous.get(f.instanceId) ?? stored.get(f.instanceId), f, now, notify),
+        nextLedgerEntry(previous.get(f.instanceId) ?? remembered.get(f.instanceId), f, now, notify),
       ),
     ),
   );
@@ -81,6 +109,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     findings: report.findings.length,
     notified: notify,
     generatedAt: report.generatedAt,
+    ...(stored ? { reportKey: stored.jsonKey } : {}),
   });
   deps.metrics?.(runMetrics(report));
   deps.log('Run reported', {
@@ -89,6 +118,8 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     notified: notify,
     newProblems: changes.newProblems.length,
     resolved: changes.resolved.length,
+    events: put.sent,
+    ...(stored ? { reportKey: stored.jsonKey } : {}),
   });
   await store.releaseLock(input.runId);
   return { findings: report.findings.length, notified: notify };

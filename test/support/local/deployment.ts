@@ -55,6 +55,10 @@ export function synthesizedTemplate(): TemplateJson {
 
 type Resources = TemplateJson['Resources'];
 
+/** The report bucket's name in a local run (CloudFormation would generate one; this one is stable). */
+export const localBucketName = (accountId: string, region: string) =>
+  `ssm-doctor-reports-${accountId}-${region}`;
+
 /** Names and ARNs of the template's resources once deployed in `placement` (physical ids as CloudFormation would pick them). */
 function namer(resources: Resources, placement: Placement) {
   const { accountId, region } = placement;
@@ -76,6 +80,8 @@ function namer(resources: Resources, placement: Placement) {
         return literal(p.InstanceProfileName, id);
       case 'AWS::SNS::Topic':
         return literal(p.TopicName, 'ssm-doctor-notifications');
+      case 'AWS::S3::Bucket':
+        return literal(p.BucketName, localBucketName(accountId, region));
       default:
         return id;
     }
@@ -94,6 +100,8 @@ function namer(resources: Resources, placement: Placement) {
         return `arn:${partition}:sns:${region}:${accountId}:${n}`;
       case 'AWS::Lambda::Function':
         return `arn:${partition}:lambda:${region}:${accountId}:function:${id}`;
+      case 'AWS::S3::Bucket':
+        return `arn:${partition}:s3:::${n}`;
       case 'AWS::KMS::Key':
         return `arn:${partition}:kms:${region}:${accountId}:key/${id}`;
       case 'AWS::StepFunctions::StateMachine':

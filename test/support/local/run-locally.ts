@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../../lambdas/engine/settings.ts';
 import { SimulatedAccount, type TraceEntry, type World } from '../../../lambdas/sim/index.ts';
-import type { LocalDeployment } from './deployment.ts';
+import { type LocalDeployment, localBucketName } from './deployment.ts';
 import type { LocalDynamo } from './dynamo-local.ts';
 import { STAGE_HANDLERS } from './handlers.ts';
 
@@ -111,23 +111,33 @@ function withStackProfile(world: World, stackProfile: LocalDeployment['instanceP
   } as World;
 }
 
-/** The stack's parameters as Parameter Store would hold them after a deploy with defaults. */
+/**
+ * The stack's parameters as Parameter Store would hold them after a deploy: a setting the world
+ * already holds (`ssm.Parameters`) keeps its value, the others get the stack defaults, and
+ * `overrides` (tests) win over both. One entry per name, as Parameter Store has.
+ */
 export function seededParameters(world: World, overrides: Record<string, string> = {}): World {
-  const values: Record<string, string> = {};
-  for (const [key, spec] of Object.entries(SETTING_SPECS)) {
-    values[spec.parameter] = String(DEFAULT_SETTINGS[key as keyof typeof DEFAULT_SETTINGS]);
-  }
-  Object.assign(values, overrides);
-  const parameters = Object.entries(values).map(([name, Value]) => ({
-    Name: `${SETTINGS_PREFIX}${name}`,
-    Value,
-    Type: 'String',
-  }));
-  return {
-    ...world,
-    ssm: { ...world.ssm, Parameters: [...(world.ssm?.Parameters ?? []), ...parameters] },
-  } as World;
+  const existing = world.ssm?.Parameters ?? [];
+  const own = new Set(existing.map((p) => p.Name));
+  const defaults = Object.entries(SETTING_SPECS).flatMap(([key, spec]) => {
+    const Name = `${SETTINGS_PREFIX}${spec.parameter}`;
+    const Value = String(DEFAULT_SETTINGS[key as keyof typeof DEFAULT_SETTINGS]);
+    return own.has(Name) ? [] : [{ Name, Value, Type: 'String' }];
+  });
+  const override = new Map(
+    Object.entries(overrides).map(([name, value]) => [`${SETTINGS_PREFIX}${name}`, value]),
+  );
+  const parameters = [...existing, ...defaults].map((p) =>
+    override.has(p.Name) ? { ...p, Value: override.get(p.Name) as string } : p,
+  );
+  for (const [Name, Value] of override)
+    if (!parameters.some((p) => p.Name === Name)) parameters.push({ Name, Value, Type: 'String' });
+  return { ...world, ssm: { ...world.ssm, Parameters: parameters } } as World;
 }
+
+/** The stack's report bucket, as a local run names it. */
+export const reportBucketOf = (account: SimulatedAccount) =>
+  localBucketName(account.accountId, account.region);
 
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
   const { deployment } = options;

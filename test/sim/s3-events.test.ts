@@ -1,0 +1,81 @@
+/** The simulated S3 PutObject and EventBridge PutEvents, through the real SDK clients. */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { createClients } from '../../lambdas/aws/clients.ts';
+import { SimulatedAccount } from '../../lambdas/sim/account.ts';
+import { buildWorld } from '../remediation/worlds.ts';
+
+function account() {
+  const simulated = new SimulatedAccount(buildWorld({ instances: [] }));
+  return { simulated, clients: createClients({ region: simulated.region, simulated, maxAttempts: 1 }) };
+}
+
+describe('simulated S3', () => {
+  it('keeps each object written, with its content type and default encryption', async () => {
+    const { simulated, clients } = account();
+
+    const out = await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: 'reports-bucket',
+        Key: 'runs/a/report.json',
+        Body: '{"a":1}',
+        ContentType: 'application/json',
+      }),
+    );
+
+    expect(out.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(simulated.objects).toEqual([
+      {
+        Bucket: 'reports-bucket',
+        Key: 'runs/a/report.json',
+        Body: '{"a":1}',
+        ContentType: 'application/json',
+        ServerSideEncryption: 'AES256',
+      },
+    ]);
+    expect(simulated.callCounts()).toEqual({ 's3:PutObject': 1 });
+  });
+
+  it('refuses a bucket name S3 would refuse', async () => {
+    const { clients } = account();
+    await expect(
+      clients.s3.send(new PutObjectCommand({ Bucket: 'Not_A_Bucket', Key: 'k', Body: 'x' })),
+    ).rejects.toMatchObject({
+      name: 'InvalidBucketName',
+    });
+  });
+});
+
+describe('simulated EventBridge', () => {
+  const entry = (n: number) => ({
+    Source: 'ssm-doctor',
+    DetailType: 'Finding opened',
+    Detail: JSON.stringify({ n }),
+  });
+
+  it('accepts up to 10 entries on the default bus and reports a malformed one as a failed entry', async () => {
+    const { simulated, clients } = account();
+
+    const out = await clients.events.send(
+      new PutEventsCommand({ Entries: [entry(1), { ...entry(2), Detail: 'not json' }, entry(3)] }),
+    );
+
+    expect(out.FailedEntryCount).toBe(1);
+    expect(out.Entries?.[1]?.ErrorCode).toBe('MalformedDetail');
+    expect(simulated.events.map((e) => e.Detail)).toEqual([{ n: 1 }, { n: 3 }]);
+  });
+
+  it('refuses more than 10 entries or more than 256 KB in one call', async () => {
+    const { clients, simulated } = account();
+    const eleven = Array.from({ length: 11 }, (_, i) => entry(i));
+    await expect(clients.events.send(new PutEventsCommand({ Entries: eleven }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    const big = { ...entry(0), Detail: JSON.stringify({ pad: 'x'.repeat(140_000) }) };
+    await expect(clients.events.send(new PutEventsCommand({ Entries: [big, big] }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    expect(simulated.events).toEqual([]);
+  });
+});
