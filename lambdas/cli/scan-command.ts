@@ -62,7 +62,10 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<number> {
   const planned = await scan(
     account.clients,
     { ...account.identity, region: account.clients.region, now: account.now, settings },
-    flags.instance?.length ? { instanceIds: flags.instance } : {},
+    {
+      ...(flags.instance?.length ? { instanceIds: flags.instance } : {}),
+      ...(flags.instanceProfile ? { ownProfile: flags.instanceProfile } : {}),
+    },
   );
   const report = settings.remediationMode === 'on' ? await remediate(planned, account, flags, io) : planned;
   if (flags.saveWorld && account.simulated) {

@@ -5,7 +5,7 @@
 import { ALL_CHECKS } from './checks/index.ts';
 import { FACT_SOURCES, type FactSource } from './fact-sources.ts';
 import type { PolicyDocument, PolicyStatement } from './facts.ts';
-import { FIXES, optOutDenyStatement, type PermissionScope } from './remediation/fixes.ts';
+import { FIXES, optOutDenyStatements, type PermissionScope } from './remediation/fixes.ts';
 
 /** Fact sources a scan reads: discovery, everything a check reads, and IMDSv1 usage for planning. */
 export function scanSources(): FactSource[] {
@@ -33,7 +33,7 @@ export function scanStatements(): PolicyStatement[] {
 
 /** Re-reads right before acting (running? opted out? still needed?) plus every fix and the opt-out deny. */
 export function fixStatements(scope: PermissionScope): PolicyStatement[] {
-  return [...Object.values(FIXES).flatMap((fix) => fix.statements(scope)), optOutDenyStatement(scope)];
+  return [...Object.values(FIXES).flatMap((fix) => fix.statements(scope)), ...optOutDenyStatements(scope)];
 }
 
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
@@ -45,6 +45,7 @@ export function cliPolicy(options: { fix: boolean; record?: boolean; partition?:
   const scope: PermissionScope = {
     partition: options.partition ?? 'aws',
     accountId: '*',
+    region: '*',
     remediationRoleArn: `arn:${options.partition ?? 'aws'}:iam::*:role/ssm-doctor-*`,
   };
   const recording: PolicyStatement[] = options.record

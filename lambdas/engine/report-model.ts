@@ -17,6 +17,14 @@ export type SkipReason =
   /** CloudWatch could not say whether IMDSv1 is in use: never guess in favour of a change. */
   | 'imdsv1-usage-unknown'
   | 'not-enabled'
+  /** Attaching the policy cannot make the role usable: trust, explicit deny, boundary or SCP (`detail`). */
+  | 'would-not-help'
+  /** Another instance that uses the role is opted out: a role change would reach it too. */
+  | 'shared-with-opted-out'
+  /** More instances became unmanaged since the last run than `circuit-breaker-threshold`. */
+  | 'circuit-breaker'
+  /** Who uses the role, or whether it may be changed, could not be read: never guess in favour of a change. */
+  | 'role-unreadable'
   /** Re-read right before acting: someone or something already fixed it. */
   | 'already-fixed'
   /** Re-read right before acting: no longer running. */
@@ -33,6 +41,8 @@ export interface Remediation {
   status: RemediationStatus;
   /** Why it is skipped / failed, or `dry-run` for a planned fix; absent when applied. */
   reason?: string;
+  /** What else to know: the IAM layer that makes a fix useless, what stays blocked, who opted out. */
+  detail?: string;
   /** What the fix acts on: the instance id or the role name. */
   target: string;
   /** Set when another finding's remediation makes this same change (a shared role): its instance id. */
@@ -100,6 +110,14 @@ export interface Summary {
   inGracePeriod: number;
 }
 
+/** A running instance hidden by `ssm-doctor:ignore=true` (report-format.md `ignored`). */
+export interface IgnoredInstance {
+  instanceId: string;
+  name: string | null;
+  /** The tag as found on the instance, e.g. `ssm-doctor:ignore=true`. */
+  tag: string;
+}
+
 /** A run-level problem (report-format.md `errors`): a bad or missing setting, an area that could not be read. */
 export interface RunError {
   /** `InvalidSetting`, or the AWS error code of a read denied or throttled for a whole area. */
@@ -119,5 +137,7 @@ export interface Report {
   settings: Settings;
   summary: Summary;
   findings: Finding[];
+  /** Running instances hidden by `ssm-doctor:ignore=true`, by id. */
+  ignored?: IgnoredInstance[];
   errors: RunError[];
 }

@@ -4,11 +4,10 @@
  */
 import type { AwsClients } from '../aws/clients.ts';
 import { readRunDhmc } from '../aws/collect.ts';
-import { readInventory, readProfileUsers } from '../aws/inventory.ts';
-import { unique } from '../aws/network.ts';
+import { readInventory } from '../aws/inventory.ts';
+import { assessRoles } from '../aws/role-assessment.ts';
 import { discover } from '../engine/discovery.ts';
-import { instancesByProfile } from '../engine/fleet.ts';
-import { optedOutInstances, type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
+import { type PlanContext, planRemediations, rolesToAssess } from '../engine/remediation/plan.ts';
 import { buildReport } from '../engine/report.ts';
 import type { Report, RunError } from '../engine/report-model.ts';
 import type { RunContext } from '../engine/run-context.ts';
@@ -21,11 +20,13 @@ export interface ScanOptions {
   /** Run-level problems found before the scan (e.g. invalid settings). */
   errors?: RunError[];
   coolingDown?: PlanContext['coolingDown'];
+  /** The profile `attach-instance-profile` associates (CLI `--instance-profile`): its role is never changed. */
+  ownProfile?: string;
 }
 
 export async function scan(clients: AwsClients, run: RunContext, options: ScanOptions = {}): Promise<Report> {
   const inventory = await readInventory(clients, options.instanceIds);
-  const { candidates, summary } = discover(
+  const { candidates, summary, ignored, errors } = discover(
     inventory.instances,
     inventory.registrations,
     run.settings,
@@ -34,14 +35,17 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
   const { findings, subjects } = candidates.length
     ? await diagnoseCandidates(clients, run, candidates, await readRunDhmc(clients))
     : { findings: [], subjects: [] };
-  // A scan of chosen instances still plans against everyone a shared-role change reaches.
-  const fleet = options.instanceIds?.length
-    ? await readProfileUsers(clients, unique(candidates.map((c) => c.instance.IamInstanceProfile?.Arn)))
-    : inventory.instances;
+  // Who a role change reaches is read per role (every profile that holds it, every instance of
+  // those), so a scan of chosen instances plans against the whole region too. Mode off plans nothing.
+  const roles =
+    run.settings.remediationMode === 'off'
+      ? new Map()
+      : await assessRoles(clients, rolesToAssess(subjects), {
+          ...(options.ownProfile ? { ownProfile: options.ownProfile } : {}),
+        });
   const plans = planRemediations(subjects, {
     settings: run.settings,
-    instancesByProfile: instancesByProfile(fleet),
-    optedOut: optedOutInstances(fleet),
+    roles,
     ...(options.coolingDown ? { coolingDown: options.coolingDown } : {}),
   });
   for (const finding of findings) finding.remediations = plans.get(finding.instanceId) ?? [];
@@ -52,6 +56,7 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
     settings: run.settings,
     summary,
     findings,
-    errors: [...(options.errors ?? []), ...unreadableErrors(findings)],
+    ignored,
+    errors: [...(options.errors ?? []), ...errors, ...unreadableErrors(findings)],
   });
 }

@@ -15,7 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { DHMC_SETTING_ID } from '../../lambdas/aws/dhmc.ts';
 import { FACT_SOURCES, type FactSource } from '../../lambdas/engine/fact-sources.ts';
 import type { PolicyStatement as EngineStatement } from '../../lambdas/engine/facts.ts';
-import { FIXES, optOutDenyStatement, type PermissionScope } from '../../lambdas/engine/remediation/fixes.ts';
+import { FIXES, optOutDenyStatements, type PermissionScope } from '../../lambdas/engine/remediation/fixes.ts';
 import type { StageManifest } from '../../lambdas/workflow/manifest.ts';
 import { LOCK_PARTITION_KEY } from '../../lambdas/workflow/store.ts';
 
@@ -118,7 +118,7 @@ function fixGrant(manifest: StageManifest, scope: PermissionScope): Grant {
   if (!manifest.fixes.length) return { statements: [] };
   const statements = mergeReReads([
     ...manifest.fixes.flatMap((id) => FIXES[id].statements(scope)),
-    optOutDenyStatement(scope),
+    ...optOutDenyStatements(scope),
   ]).map((s) => iam.PolicyStatement.fromJson(s));
   return {
     statements,

@@ -43,6 +43,7 @@ describe('scan --remediation on', () => {
       'on',
       '--instance-profile',
       FIX_PROFILE,
+      '--enforce-imdsv2',
       '--save-world',
       out,
       '--format',

@@ -33,7 +33,8 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     // Where the stage runs is its deployment's, not a question for STS.
     const identity = { accountId: deps.env.ACCOUNT_ID, partition: deps.env.PARTITION };
     const inventory = await readInventory(deps.clients);
-    const { candidates, summary } = discover(inventory.instances, inventory.registrations, settings, now);
+    const discovery = discover(inventory.instances, inventory.registrations, settings, now);
+    const { candidates, summary } = discovery;
     const batches = batchesOf([...candidates].sort(byProfileThenVpc), deps.batchSize);
     const profiles = profileItems(candidates, inventory.instances);
     await Promise.all([
@@ -48,8 +49,9 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
       identity,
       region: deps.clients.region,
       settings,
-      errors,
+      errors: [...errors, ...discovery.errors],
       summary,
+      ignored: discovery.ignored,
       batchCount: batches.length,
       ...(candidates.length ? { dhmc: await readRunDhmc(deps.clients) } : {}),
     };
