@@ -36,9 +36,18 @@ export async function assessRoles(
   roleNames: readonly string[],
   options: AssessOptions,
 ): Promise<Map<string, RoleAssessment>> {
-  const assessed = new Map<string, RoleAssessment>();
+  // Every role's profiles first, then their users in few reads (a region may have hundreds of
+  // roles to assess), then each role on its own.
+  const profilesByRole = new Map<string, string[]>();
   for (const name of roleNames) {
-    const assessment = await assessRole(clients, name, options);
+    const profiles = await profilesOf(clients, name);
+    if (profiles) profilesByRole.set(name, profiles);
+  }
+  const users = await usersOf(clients, [...new Set([...profilesByRole.values()].flat())]);
+  const assessed = new Map<string, RoleAssessment>();
+  if (!users) return assessed;
+  for (const [name, profiles] of profilesByRole) {
+    const assessment = await assessRole(clients, name, options, { profiles, users });
     if (assessment) assessed.set(name, assessment);
   }
   return assessed;
@@ -51,6 +60,7 @@ export async function assessRole(
   clients: Clients,
   roleName: string,
   options: AssessOptions,
+  read?: { profiles: string[]; users: Instance[] },
 ): Promise<RoleAssessment | undefined> {
   const got = await attempt(
     'GetRole',
@@ -59,19 +69,11 @@ export async function assessRole(
   );
   if (!got.ok || !got.value.Role) return undefined;
   const role = got.value.Role;
-  const profiles = await attempt(
-    'ListInstanceProfilesForRole',
-    () =>
-      drain(
-        paginateListInstanceProfilesForRole({ client: clients.iam }, { RoleName: roleName }),
-        (p) => p.InstanceProfiles,
-      ),
-    ROLE_ERRORS,
-  );
-  if (!profiles.ok) return undefined;
-  const profileArns = profiles.value.map((p) => p.Arn ?? '').filter(Boolean);
-  const users = await usersOf(clients, profileArns);
-  if (!users) return undefined;
+  const profileArns = read?.profiles ?? (await profilesOf(clients, roleName));
+  if (!profileArns) return undefined;
+  const everyone = read?.users ?? (await usersOf(clients, profileArns));
+  if (!everyone) return undefined;
+  const users = everyone.filter((u) => profileArns.includes(u.IamInstanceProfile?.Arn ?? ''));
   const ids = users
     .map((u) => u.InstanceId ?? '')
     .filter(Boolean)
@@ -89,11 +91,25 @@ export async function assessRole(
   return { ...base, ...helps };
 }
 
+/** The ARNs of every instance profile that holds the role. */
+async function profilesOf(clients: Clients, roleName: string): Promise<string[] | undefined> {
+  const profiles = await attempt(
+    'ListInstanceProfilesForRole',
+    () =>
+      drain(
+        paginateListInstanceProfilesForRole({ client: clients.iam }, { RoleName: roleName }),
+        (p) => p.InstanceProfiles,
+      ),
+    ROLE_ERRORS,
+  );
+  return profiles.ok ? profiles.value.map((p) => p.Arn ?? '').filter(Boolean) : undefined;
+}
+
 /** Every instance (not terminated) whose profile is one of these. */
 async function usersOf(clients: Clients, profileArns: string[]): Promise<Instance[] | undefined> {
   const users: Instance[] = [];
-  for (let i = 0; i < profileArns.length; i += 100) {
-    const part = profileArns.slice(i, i + 100);
+  for (let i = 0; i < profileArns.length; i += 200) {
+    const part = profileArns.slice(i, i + 200);
     const read = await attempt(
       'DescribeInstances',
       () => describeInstances(clients.ec2, [{ Name: 'iam-instance-profile.arn', Values: part }]),

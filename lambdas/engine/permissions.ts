@@ -7,9 +7,12 @@ import { FACT_SOURCES, type FactSource } from './fact-sources.ts';
 import type { PolicyDocument, PolicyStatement } from './facts.ts';
 import { FIXES, optOutDenyStatements, type PermissionScope } from './remediation/fixes.ts';
 
-/** Fact sources a scan reads: discovery, everything a check reads, and IMDSv1 usage for planning. */
+/**
+ * Fact sources a scan reads: discovery, everything a check reads, and for planning IMDSv1 usage
+ * and who uses a role that `attach-core-policy` might change.
+ */
 export function scanSources(): FactSource[] {
-  const sources = new Set<FactSource>(['runningInstances', 'registrations', 'metadataUsage']);
+  const sources = new Set<FactSource>(['runningInstances', 'registrations', 'metadataUsage', 'roleUsers']);
   for (const check of ALL_CHECKS) for (const source of check.reads) sources.add(source);
   return [...sources];
 }

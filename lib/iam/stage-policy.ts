@@ -124,10 +124,10 @@ function fixGrant(manifest: StageManifest, scope: PermissionScope): Grant {
     statements,
     acknowledgements: {
       'AwsSolutions-IAM5[Resource::*]': NO_RESOURCE_LEVEL,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:instance/*]':
-        'Fixes target whichever instance a run diagnosed; the opt-out tag is enforced by an explicit deny on the same resources.',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]':
+        'Fixes target whichever instance of this region a run diagnosed; the opt-out tag is enforced by an explicit deny on the same resources.',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]':
-        'Any instance role may lack the core policy; iam:AttachRolePolicy is pinned to AmazonSSMManagedInstanceCore by an iam:PolicyARN condition; the other actions on roles are reads.',
+        "Any instance role may lack the core policy; iam:AttachRolePolicy is pinned to AmazonSSMManagedInstanceCore by an iam:PolicyARN condition and denied on opted-out and on the stack's own roles; the other actions on roles are reads.",
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*]':
         'Re-reads (iam:GetInstanceProfile) the profile of whichever instance is about to be fixed; read-only.',
     },

@@ -62,7 +62,9 @@ describe('remediate', () => {
   const remediationRoleArn = () => `${logicalIdOf(synth.stack.remediationProfile.role)}.Arn`;
 
   it('attaches only AmazonSSMManagedInstanceCore', () => {
-    const attach = statementsOf('remediate').filter((s) => s.Action.includes('iam:AttachRolePolicy'));
+    const attach = statementsOf('remediate').filter(
+      (s) => s.Effect === 'Allow' && s.Action.includes('iam:AttachRolePolicy'),
+    );
     expect(attach).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
@@ -98,7 +100,7 @@ describe('remediate', () => {
       'ec2:ModifyInstanceMetadataOptions',
     ]);
     // Only this stack's region: a fix never reaches another region's instances.
-    expect(JSON.stringify(instances?.Resource)).toContain('AWS::Region');
+    expect(instances?.Resource).toEqual([`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`]);
     const key = `aws:ResourceTag/${OPT_OUT_TAG}`;
     // Any value but true (IAM matches the key in any case; it cannot trim, so padded trues are listed).
     const optOut = {
