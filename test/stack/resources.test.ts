@@ -106,7 +106,7 @@ describe('storage and notifications', () => {
   });
 
   it('encrypts the topic with a rotating customer-managed key and refuses plain HTTP', () => {
-    const [[keyId]] = ofType('AWS::KMS::Key') as [[string, unknown]];
+    const [[keyId]] = ofType('AWS::KMS::Key') as unknown as [[string, unknown]];
     synth.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       PendingWindowInDays: 7,
@@ -264,3 +264,39 @@ describe('workflow, schedule, monitoring', () => {
     expect(search).toMatch(/SsmDoctor,Cause,service.*Findings/);
   });
 });
+
+describe('tightened around remediation', () => {
+  it('protects the table from deletion', () => {
+    const [[, table]] = ofType('AWS::DynamoDB::Table') as unknown as [
+      [string, { Properties: Record<string, unknown> }],
+    ];
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+  });
+
+  it("lets CloudWatch use the topic key only for this account's alarms", () => {
+    const [[, key]] = ofType('AWS::KMS::Key') as [
+      [string, { Properties: { KeyPolicy: { Statement: Statement[] } } }],
+    ];
+    const forCloudWatch = key.Properties.KeyPolicy.Statement.filter((s) =>
+      JSON.stringify(s.Principal ?? {}).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(forCloudWatch).toHaveLength(1);
+    expect(Object.keys(forCloudWatch[0]?.Condition ?? {}).sort()).toEqual(['ArnLike', 'StringEquals']);
+    expect(JSON.stringify(forCloudWatch[0]?.Condition)).toContain('aws:SourceAccount');
+    expect(JSON.stringify(forCloudWatch[0]?.Condition)).toContain('aws:SourceArn');
+  });
+
+  it('tags every role of the stack as opted out, so no fix can reach them', () => {
+    for (const [, role] of ofType('AWS::IAM::Role') as [
+      string,
+      { Properties: { Tags?: { Key: string; Value: string }[] } },
+    ][]) {
+      expect(role.Properties.Tags).toContainEqual({ Key: 'ssm-doctor:remediate', Value: 'false' });
+    }
+  });
+});
+
+interface Statement {
+  Principal?: unknown;
+  Condition?: Record<string, unknown>;
+}
