@@ -274,7 +274,7 @@ describe('tightened around remediation', () => {
   });
 
   it("lets CloudWatch use the topic key only for this account's alarms", () => {
-    const [[, key]] = ofType('AWS::KMS::Key') as [
+    const [[, key]] = ofType('AWS::KMS::Key') as unknown as [
       [string, { Properties: { KeyPolicy: { Statement: Statement[] } } }],
     ];
     const forCloudWatch = key.Properties.KeyPolicy.Statement.filter((s) =>
