@@ -193,6 +193,14 @@ async function simulateHelp(
     now.value.filter((r) => r.EvalDecision === 'allowed').map((r) => r.EvalActionName),
   );
   const missing = CORE_ACTIONS.filter((a) => !allowedNow.has(a));
+  if (!missing.length) {
+    return {
+      blocked: {
+        reason: 'would-not-help',
+        detail: `role ${role.RoleName} is already allowed every action the agent needs: nothing to attach`,
+      },
+    };
+  }
   const stillBlocked = after.value.filter(
     (r) =>
       r.EvalDecision !== 'allowed' && missing.includes(r.EvalActionName as (typeof CORE_ACTIONS)[number]),
