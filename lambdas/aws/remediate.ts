@@ -193,6 +193,10 @@ export function attachCorePolicy(context: ActionContext, target: ActionTarget): 
       alsoAffects: others.slice(0, 50),
       users: role.users.length,
     };
+    const policyArn = corePolicyArn(target.partition);
+    if (policyArns.includes(policyArn)) {
+      throw new Skip('already-fixed', `${roleName} already has ${policyArn}`, before);
+    }
     if (role.blocked) throw new Skip(role.blocked.reason, role.blocked.detail, before);
     if (role.optedOutUsers.length) {
       throw new Skip(
@@ -200,10 +204,6 @@ export function attachCorePolicy(context: ActionContext, target: ActionTarget): 
         `role ${roleName} is also used by ${role.optedOutUsers.join(', ')}, opted out with ${OPT_OUT_TAG}`,
         before,
       );
-    }
-    const policyArn = corePolicyArn(target.partition);
-    if (policyArns.includes(policyArn)) {
-      throw new Skip('already-fixed', `${roleName} already has ${policyArn}`, before);
     }
     const response = await context.iam.send(
       new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }),

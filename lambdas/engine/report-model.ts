@@ -21,8 +21,6 @@ export type SkipReason =
   | 'would-not-help'
   /** Another instance that uses the role is opted out: a role change would reach it too. */
   | 'shared-with-opted-out'
-  /** More instances became unmanaged since the last run than `circuit-breaker-threshold`. */
-  | 'circuit-breaker'
   /** Who uses the role, or whether it may be changed, could not be read: never guess in favour of a change. */
   | 'role-unreadable'
   /** Re-read right before acting: someone or something already fixed it. */

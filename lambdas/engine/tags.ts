@@ -14,8 +14,6 @@ import type { RunError } from './report-model.ts';
 
 export const OPT_OUT_TAG = 'ssm-doctor:remediate';
 export const IGNORE_TAG = 'ssm-doctor:ignore';
-/** What ssm-doctor changed on an instance or role, and when (`<fix> <ISO time>`). */
-export const MARKER_TAG = 'ssm-doctor:changed';
 
 export type Tags = readonly { Key?: string; Value?: string }[] | undefined;
 

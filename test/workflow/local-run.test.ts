@@ -54,12 +54,17 @@ describe('the workflow on the sample fleet', () => {
       const { remediation } = first.output as { remediation: { applied: number; failed: number } };
       expect(remediation.applied).toBeGreaterThan(0);
       expect(remediation.failed).toBe(0);
+      // With enforce-imdsv2 on: the disabled endpoint and the optional tokens without IMDSv1 use.
       expect(first.account.changes.map((c) => c.action).sort()).toEqual(
-        ['iam:AttachRolePolicy', 'ec2:ModifyInstanceMetadataOptions'].sort(),
+        [
+          'iam:AttachRolePolicy',
+          'ec2:ModifyInstanceMetadataOptions',
+          'ec2:ModifyInstanceMetadataOptions',
+        ].sort(),
       );
       const email = first.account.published.at(-1);
       expect(email?.Subject).toBe(
-        'ssm-doctor: 18 unmanaged instances in 111122223333/eu-west-1 (21 new, 3 fixed)',
+        'ssm-doctor: 18 unmanaged instances in 111122223333/eu-west-1 (21 new, 4 fixed)',
       );
       expect(email?.Message).toContain('FIXED THIS RUN, BACK ONLINE');
       expect(email?.Message).toMatch(

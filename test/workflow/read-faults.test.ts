@@ -65,7 +65,7 @@ describe('faults in the local workflow', () => {
       });
       expect(result.status).toBe('SUCCEEDED');
       expect(statesEntered(result)).toContain('Verify');
-      expect(result.output).toMatchObject({ verification: { verified: 0, waiting: 3 } });
+      expect(result.output).toMatchObject({ verification: { verified: 0, waiting: 4 } });
     });
   });
 });

@@ -46,18 +46,13 @@ export function rolesToAssess(subjects: readonly PlanSubject[]): string[] {
 /** Who else a change reaches is named up to this many times; the count says the rest. */
 export const ALSO_AFFECTS_LISTED = 50;
 
-export interface RunGuards {
-  /** Set when the circuit breaker tripped this run: nothing is changed, and this says why. */
-  circuitBreaker?: string;
-}
-
 /**
  * Plans every subject in order (instance id ascending: the cap is applied in findings order).
  * A role shared by several findings is changed once: the later findings point at the first.
  */
 export function planRemediations(
   subjects: readonly PlanSubject[],
-  context: PlanContext & RunGuards,
+  context: PlanContext,
 ): Map<string, Remediation[]> {
   const { settings } = context;
   const plans = new Map<string, Remediation[]>();
@@ -80,8 +75,6 @@ export function planRemediations(
       const reason = skipReason(subject, fix, context, first !== undefined || budget > 0, id);
       if (reason) {
         Object.assign(remediation, { status: 'skipped', reason });
-        if (reason === 'circuit-breaker' && context.circuitBreaker)
-          remediation.detail = context.circuitBreaker;
       } else if (first) {
         Object.assign(remediation, { reason: `same change as for ${first}`, coveredBy: first });
       } else {
@@ -99,14 +92,13 @@ export function planRemediations(
 function skipReason(
   subject: PlanSubject,
   fix: Applicable,
-  context: PlanContext & RunGuards,
+  context: PlanContext,
   withinCap: boolean,
   id: Remediation['id'],
 ): SkipReason | undefined {
   if (context.settings.remediationMode === 'off') return 'mode-off';
   if (subject.optedOut) return 'opted-out';
   if (fix.guard) return fix.guard;
-  if (context.circuitBreaker) return 'circuit-breaker';
   if (context.coolingDown?.(fix.target, id)) return 'cooldown';
   if (!withinCap) return 'cap-reached';
   return undefined;
