@@ -3,9 +3,10 @@
  * one concern (settings, storage, notifications, remediation profile, functions, workflow,
  * schedule, monitoring).
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { OPT_OUT_TAG } from '../lambdas/engine/tags.ts';
 import type { StageName } from '../lambdas/workflow/manifest.ts';
 import type { DoctorFunction } from './constructs/doctor-function.ts';
 import { StageFunctions } from './constructs/functions.ts';
@@ -60,5 +61,8 @@ export class SsmDoctorStack extends Stack {
       report: this.functions.report,
       scheduleDeadLetters: schedule.deadLetterQueue,
     });
+    // The stack's own roles are opted out: the engine never plans a change to them, and the
+    // explicit deny on opted-out roles holds even if an allow were widened.
+    Tags.of(this).add(OPT_OUT_TAG, 'false', { includeResourceTypes: ['AWS::IAM::Role'] });
   }
 }

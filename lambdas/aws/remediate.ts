@@ -4,6 +4,8 @@
  * started changing an account, a crash would leave applied fixes without a report. Which fixes to
  * run, in what order and how many is the applier's business (pipeline/apply.ts), not this file's.
  */
+
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   AssociateIamInstanceProfileCommand,
   DescribeIamInstanceProfileAssociationsCommand,
@@ -17,14 +19,17 @@ import {
   type IAMClient,
   paginateListAttachedRolePolicies,
 } from '@aws-sdk/client-iam';
+import type { CauseCode } from '../engine/causes.ts';
 import { describeFailure } from '../engine/remediation/failures.ts';
 import { corePolicyArn, FIXES } from '../engine/remediation/fixes.ts';
 import type { FixId, RemediationRecord, SkipReason } from '../engine/report-model.ts';
-import { isOptedOut, OPT_OUT_TAG } from '../engine/tags.ts';
+import { isOptedOut, OPT_OUT_TAG, optOutLabel } from '../engine/tags.ts';
 import { type AwsErrorLike, errorCode, isAwsError } from './errors.ts';
 import { profileNameOf } from './iam.ts';
+import { readMetadataNoToken } from './instance.ts';
 import { describeInstances } from './inventory.ts';
 import { drain } from './paging.ts';
+import { assessRole } from './role-assessment.ts';
 
 export type ActionResult =
   | { status: 'applied'; record: RemediationRecord }
@@ -34,6 +39,7 @@ export type ActionResult =
 export interface ActionContext {
   ec2: EC2Client;
   iam: IAMClient;
+  cloudwatch: CloudWatchClient;
   /** The record's time: the caller's clock (the simulated account's in tests). */
   at: string;
 }
@@ -78,8 +84,6 @@ async function run(
   }
 }
 
-const optedOut = (instance: Instance) => isOptedOut(instance.Tags);
-
 /** The instance as it is now, if it may still be changed: running and not opted out. */
 async function actionable(ec2: EC2Client, instanceId: string): Promise<Instance> {
   // A filter (not InstanceIds), in any state: a vanished id is absent, not an error.
@@ -87,18 +91,32 @@ async function actionable(ec2: EC2Client, instanceId: string): Promise<Instance>
   if (!instance) throw new Skip('not-running', `${instanceId} no longer exists`);
   const state = instance.State?.Name ?? 'unknown';
   if (state !== 'running') throw new Skip('not-running', `${instanceId} is ${state}`, { state });
-  if (optedOut(instance)) throw new Skip('opted-out', `${instanceId} is tagged ${OPT_OUT_TAG}=false`);
+  if (isOptedOut(instance.Tags))
+    throw new Skip('opted-out', `${instanceId} is tagged ${optOutLabel(instance.Tags)}`);
   return instance;
 }
 
 const sameProfile = (arnOrName: string, arn: string | undefined) =>
   !!arn && (arn === arnOrName || profileNameOf(arn) === profileNameOf(arnOrName));
 
+/** What an action is told: the finding's instance, the plan's target, and where it runs. */
+export interface ActionTarget {
+  instanceId: string;
+  /** The instance id, or the role name for `attach-core-policy`. */
+  target: string;
+  causes: readonly CauseCode[];
+  /** The profile the plan saw on the instance. */
+  instanceProfileArn?: string;
+  partition: string;
+  /** The profile `attach-instance-profile` associates: a name or an ARN. */
+  instanceProfile?: string;
+  imdsV1LookbackDays: number;
+}
+
 /** `ec2:AssociateIamInstanceProfile`, only while the instance has no profile and no association under way. */
-export function attachInstanceProfile(
-  context: ActionContext,
-  target: { instanceId: string; profile: string },
-): Promise<ActionResult> {
+export function attachInstanceProfile(context: ActionContext, given: ActionTarget): Promise<ActionResult> {
+  if (!given.instanceProfile) return Promise.resolve(notConfigured(context.at));
+  const target = { instanceId: given.instanceId, profile: given.instanceProfile };
   return run('attach-instance-profile', context, async (record) => {
     const instance = await actionable(context.ec2, target.instanceId);
     // DescribeInstances can lag an association that is still `associating`: ask for those too.
@@ -139,56 +157,53 @@ export function attachInstanceProfile(
   });
 }
 
-export interface RoleTarget {
-  instanceId: string;
-  roleName: string;
-  /** The profile the plan saw on the instance: the role is reached through it. */
-  instanceProfileArn: string;
-  partition: string;
-}
-
 /**
- * `iam:AttachRolePolicy` of the core policy, only while the instance still reaches the role
- * through the same profile, no instance using that profile is opted out (the change reaches
- * them all), and the policy is not attached yet.
+ * `iam:AttachRolePolicy` of the core policy, only while the instance still reaches the role, the
+ * role may still be changed and still can be helped (re-assessed now: its tags, trust, every
+ * instance that uses it through any of its profiles), and the policy is not attached yet.
  */
-export function attachCorePolicy(context: ActionContext, target: RoleTarget): Promise<ActionResult> {
+export function attachCorePolicy(context: ActionContext, target: ActionTarget): Promise<ActionResult> {
   return run('attach-core-policy', context, async (record) => {
+    const roleName = target.target;
     const instance = await actionable(context.ec2, target.instanceId);
     const profileArn = instance.IamInstanceProfile?.Arn;
     if (profileArn !== target.instanceProfileArn) {
       throw new Skip('changed-since-planning', `${target.instanceId} now uses ${profileArn ?? 'no profile'}`);
     }
     const { InstanceProfile } = await context.iam.send(
-      new GetInstanceProfileCommand({ InstanceProfileName: profileNameOf(profileArn) }),
+      new GetInstanceProfileCommand({ InstanceProfileName: profileNameOf(profileArn ?? '') }),
     );
-    const roleName = InstanceProfile?.Roles?.[0]?.RoleName;
-    if (roleName !== target.roleName) {
-      throw new Skip('changed-since-planning', `${profileArn} now holds ${roleName ?? 'no role'}`);
+    const held = InstanceProfile?.Roles?.[0]?.RoleName;
+    if (held !== roleName) {
+      throw new Skip('changed-since-planning', `${profileArn} now holds ${held ?? 'no role'}`);
     }
-    // Every instance that reaches the role through this profile, stopped ones too (they get the
-    // change when they start); terminated ones are past caring.
-    const users = (
-      await describeInstances(context.ec2, [{ Name: 'iam-instance-profile.arn', Values: [profileArn] }])
-    ).filter((u) => u.State?.Name !== 'terminated' && u.State?.Name !== 'shutting-down');
-    const others = users.map((u) => u.InstanceId ?? '').filter((id) => id && id !== target.instanceId);
+    const role = await assessRole(context, roleName, {
+      ...(target.instanceProfile ? { ownProfile: target.instanceProfile } : {}),
+    });
+    if (!role) throw new Skip('role-unreadable', `role ${roleName} could not be re-read`);
     const attached = await drain(
       paginateListAttachedRolePolicies({ client: context.iam }, { RoleName: roleName }),
       (page) => page.AttachedPolicies,
     );
     const policyArns = attached.map((p) => p.PolicyArn ?? '').filter(Boolean);
-    const before = { roleName, attachedPolicyArns: policyArns, alsoAffects: others.sort() };
-    const optedOutUsers = users.filter((u) => optedOut(u)).map((u) => u.InstanceId);
-    if (optedOutUsers.length) {
-      throw new Skip(
-        'opted-out',
-        `role ${roleName} is also used by ${optedOutUsers.join(', ')}, tagged ${OPT_OUT_TAG}=false`,
-        before,
-      );
-    }
+    const others = role.users.filter((id) => id !== target.instanceId);
+    const before = {
+      roleName,
+      attachedPolicyArns: policyArns,
+      alsoAffects: others.slice(0, 50),
+      users: role.users.length,
+    };
     const policyArn = corePolicyArn(target.partition);
     if (policyArns.includes(policyArn)) {
       throw new Skip('already-fixed', `${roleName} already has ${policyArn}`, before);
+    }
+    if (role.blocked) throw new Skip(role.blocked.reason, role.blocked.detail, before);
+    if (role.optedOutUsers.length) {
+      throw new Skip(
+        'shared-with-opted-out',
+        `role ${roleName} is also used by ${role.optedOutUsers.join(', ')}, opted out with ${OPT_OUT_TAG}`,
+        before,
+      );
     }
     const response = await context.iam.send(
       new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }),
@@ -204,31 +219,47 @@ export function attachCorePolicy(context: ActionContext, target: RoleTarget): Pr
   });
 }
 
-export interface MetadataTarget {
-  instanceId: string;
-  /** True when the plan was for a disabled endpoint (no IMDSv1 usage guard was needed). */
-  endpointWasDisabled: boolean;
-}
-
-/** `ec2:ModifyInstanceMetadataOptions` endpoint on + tokens required, only from the state the plan saw. */
-export function enforceImdsV2(context: ActionContext, target: MetadataTarget): Promise<ActionResult> {
+/**
+ * `ec2:ModifyInstanceMetadataOptions` endpoint on + tokens required, only from the state the plan
+ * saw, and (tokens optional) only while CloudWatch still shows no IMDSv1 call over the look-back.
+ */
+export function enforceImdsV2(context: ActionContext, target: ActionTarget): Promise<ActionResult> {
   return run('enforce-imdsv2', context, async (record) => {
     const instance = await actionable(context.ec2, target.instanceId);
     const options = instance.MetadataOptions ?? {};
     const before = { httpEndpoint: options.HttpEndpoint ?? null, httpTokens: options.HttpTokens ?? null };
     const disabled = options.HttpEndpoint === 'disabled';
+    const endpointWasDisabled = target.causes.includes('IMDS_DISABLED');
     if (!disabled && options.HttpTokens === 'required') {
       throw new Skip('already-fixed', `${target.instanceId} already requires IMDSv2`, before);
     }
     // The IMDSv1 guard was skipped only because the endpoint was off; an endpoint switched on
     // since then may have IMDSv1 users, and one switched off since was switched off on purpose.
-    if (disabled !== target.endpointWasDisabled) {
+    if (disabled !== endpointWasDisabled) {
       const now = disabled ? 'disabled' : 'enabled';
       throw new Skip(
         'changed-since-planning',
         `${target.instanceId}'s metadata endpoint is ${now} now`,
         before,
       );
+    }
+    if (!disabled) {
+      const usage = (
+        await readMetadataNoToken(
+          context.cloudwatch,
+          [target.instanceId],
+          new Date(context.at),
+          target.imdsV1LookbackDays,
+        )
+      ).get(target.instanceId);
+      if (!usage?.ok) throw new Skip('imdsv1-usage-unknown', 'MetadataNoToken could not be re-read', before);
+      if (usage.value > 0) {
+        throw new Skip(
+          'imdsv1-in-use',
+          `${usage.value} IMDSv1 calls in ${target.imdsV1LookbackDays} days`,
+          before,
+        );
+      }
     }
     const response = await context.ec2.send(
       new ModifyInstanceMetadataOptionsCommand({
@@ -251,7 +282,30 @@ export function enforceImdsV2(context: ActionContext, target: MetadataTarget): P
   });
 }
 
+/** Each fix's action, by id: the type demands one for every fix in `FIXES`. */
+export const ACTIONS: {
+  readonly [K in FixId]: (context: ActionContext, target: ActionTarget) => Promise<ActionResult>;
+} = {
+  'attach-instance-profile': attachInstanceProfile,
+  'attach-core-policy': attachCorePolicy,
+  'enforce-imdsv2': enforceImdsV2,
+};
+
 function requestIdOf(response: { $metadata?: { requestId?: string } }): { requestId?: string } {
   const requestId = response.$metadata?.requestId;
   return requestId ? { requestId } : {};
+}
+
+function notConfigured(at: string): ActionResult {
+  const message = 'no instance profile was configured to associate (CLI --instance-profile)';
+  return {
+    status: 'failed',
+    reason: `NoInstanceProfileConfigured: ${message}`,
+    record: {
+      at,
+      operation: 'ec2:AssociateIamInstanceProfile',
+      errorCode: 'NoInstanceProfileConfigured',
+      message,
+    },
+  };
 }

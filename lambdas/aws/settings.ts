@@ -1,5 +1,6 @@
 /** Reads the run settings from Parameter Store every run, so a put-parameter takes effect next run. */
 import { paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
+import type { RunError } from '../engine/run-error.ts';
 import { type ParsedSettings, parseSettings, SETTING_SPECS } from '../engine/settings.ts';
 
 /** The parsed settings, and the parameters that are not in Parameter Store at all (their defaults apply). */
@@ -19,4 +20,30 @@ export async function readSettings(
     .map((spec) => spec.parameter)
     .filter((name) => raw[name] === undefined);
   return { ...parseSettings(raw), missing };
+}
+
+/**
+ * A setting missing from Parameter Store (deleted, or a prefix typo) is a configuration problem
+ * the email names. Its default applies, but nothing is widened by it: the run is told so, and
+ * fixes are off for this run, as with an invalid value.
+ */
+export function withMissingSettings(
+  read: ParsedSettings & { missing: string[] },
+  prefix: string,
+): ParsedSettings {
+  if (!read.missing.length) return read;
+  const missing: RunError[] = read.missing.map((name) => ({
+    code: 'MissingSetting',
+    parameter: name,
+    message: `Setting ${prefix}${name} is not in Parameter Store (the stack creates it: was it deleted?). Using its default, and remediation is off for this run.`,
+  }));
+  return {
+    settings: { ...read.settings, remediationMode: 'off' },
+    errors: [...read.errors, ...missing],
+  };
+}
+
+/** The settings a workflow stage acts on: read now, a missing one reported and turning fixes off. */
+export async function readRunSettings(ssm: SSMClient, prefix: string): Promise<ParsedSettings> {
+  return withMissingSettings(await readSettings(ssm, prefix), prefix);
 }

@@ -83,6 +83,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<number> {
       onInventory: (read) => {
         inventory = read;
       },
+      ...(flags.instanceProfile ? { ownProfile: flags.instanceProfile } : {}),
     },
   );
   const missing =

@@ -5,14 +5,18 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
 import type { Candidate } from './facts.ts';
-import type { Summary } from './report-model.ts';
+import type { IgnoredInstance, RunError, Summary } from './report-model.ts';
 import type { Settings } from './settings.ts';
-import { isIgnored } from './tags.ts';
+import { ignoreLabel, isIgnored, tagProblems, tagValue } from './tags.ts';
 
 export interface Discovery {
   /** Sorted by instance id, the order findings and the remediation cap use. */
   candidates: Candidate[];
   summary: Summary;
+  /** Every running instance hidden by `ssm-doctor:ignore=true`, listed so a tag cannot hide one silently. */
+  ignored: IgnoredInstance[];
+  /** Steering tags with a value other than `true`/`false` (read fail-closed, and reported). */
+  errors: RunError[];
 }
 
 export function discover(
@@ -33,9 +37,12 @@ export function discover(
     operatedByService: 0,
   };
   const candidates: Candidate[] = [];
+  const ignored: IgnoredInstance[] = [];
+  const errors: RunError[] = [];
   for (const instance of instances) {
     if (instance.State?.Name !== 'running' || !instance.InstanceId) continue;
     summary.runningInstances++;
+    errors.push(...tagProblems(`Instance ${instance.InstanceId}`, instance.Tags));
     const information = byId.get(instance.InstanceId);
     if (information?.PingStatus === 'Online') {
       summary.online++;
@@ -45,6 +52,11 @@ export function discover(
       summary.operatedByService = (summary.operatedByService ?? 0) + 1;
     } else if (isIgnored(instance.Tags)) {
       summary.ignored++;
+      ignored.push({
+        instanceId: instance.InstanceId,
+        name: tagValue(instance.Tags, 'Name') ?? null,
+        tag: ignoreLabel(instance.Tags),
+      });
     } else if (launchedAfter(instance, graceStart)) {
       summary.inGracePeriod++;
     } else if (information) {
@@ -58,7 +70,8 @@ export function discover(
     }
   }
   candidates.sort((a, b) => compareIds(a.instance.InstanceId, b.instance.InstanceId));
-  return { candidates, summary };
+  ignored.sort((a, b) => compareIds(a.instanceId, b.instanceId));
+  return { candidates, summary, ignored, errors };
 }
 
 function launchedAfter(instance: Instance, graceStart: number): boolean {

@@ -8,6 +8,13 @@ export const FACT_SOURCES = {
   /** Discovery reads both to the end; later stages re-read some instances or registrations. */
   runningInstances: ['ec2:DescribeInstances'],
   registrations: ['ssm:DescribeInstanceInformation'],
+  /** Planning `attach-core-policy`: every profile holding the role, its users, its tags and trust, a what-if simulation. */
+  roleUsers: [
+    'iam:GetRole',
+    'iam:ListInstanceProfilesForRole',
+    'iam:SimulatePrincipalPolicy',
+    'ec2:DescribeInstances',
+  ],
   instanceStatus: ['ec2:DescribeInstanceStatus'],
   images: ['ec2:DescribeImages'],
   consoleOutput: ['ec2:GetConsoleOutput'],

@@ -5,11 +5,14 @@
 import { ALL_CHECKS } from './checks/index.ts';
 import { FACT_SOURCES, type FactSource } from './fact-sources.ts';
 import type { PolicyDocument, PolicyStatement } from './facts.ts';
-import { FIXES, optOutDenyStatement, type PermissionScope } from './remediation/fixes.ts';
+import { FIXES, optOutDenyStatements, type PermissionScope } from './remediation/fixes.ts';
 
-/** Fact sources a scan reads: discovery, everything a check reads, and IMDSv1 usage for planning. */
+/**
+ * Fact sources a scan reads: discovery, everything a check reads, and for planning IMDSv1 usage
+ * and who uses a role that `attach-core-policy` might change.
+ */
 export function scanSources(): FactSource[] {
-  const sources = new Set<FactSource>(['runningInstances', 'registrations', 'metadataUsage']);
+  const sources = new Set<FactSource>(['runningInstances', 'registrations', 'metadataUsage', 'roleUsers']);
   for (const check of ALL_CHECKS) for (const source of check.reads) sources.add(source);
   return [...sources];
 }
@@ -33,7 +36,7 @@ export function scanStatements(): PolicyStatement[] {
 
 /** Re-reads right before acting (running? opted out? still needed?) plus every fix and the opt-out deny. */
 export function fixStatements(scope: PermissionScope): PolicyStatement[] {
-  return [...Object.values(FIXES).flatMap((fix) => fix.statements(scope)), optOutDenyStatement(scope)];
+  return [...Object.values(FIXES).flatMap((fix) => fix.statements(scope)), ...optOutDenyStatements(scope)];
 }
 
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
@@ -45,6 +48,7 @@ export function cliPolicy(options: { fix: boolean; record?: boolean; partition?:
   const scope: PermissionScope = {
     partition: options.partition ?? 'aws',
     accountId: '*',
+    region: '*',
     remediationRoleArn: `arn:${options.partition ?? 'aws'}:iam::*:role/ssm-doctor-*`,
   };
   const recording: PolicyStatement[] = options.record

@@ -18,6 +18,12 @@ export type SkipReason =
   /** CloudWatch could not say whether IMDSv1 is in use: never guess in favour of a change. */
   | 'imdsv1-usage-unknown'
   | 'not-enabled'
+  /** Attaching the policy cannot make the role usable: trust, explicit deny, boundary or SCP (`detail`). */
+  | 'would-not-help'
+  /** Another instance that uses the role is opted out: a role change would reach it too. */
+  | 'shared-with-opted-out'
+  /** Who uses the role, or whether it may be changed, could not be read: never guess in favour of a change. */
+  | 'role-unreadable'
   /** Re-read right before acting: someone or something already fixed it. */
   | 'already-fixed'
   /** Re-read right before acting: no longer running. */
@@ -34,6 +40,8 @@ export interface Remediation {
   status: RemediationStatus;
   /** Why it is skipped / failed, or `dry-run` for a planned fix; absent when applied. */
   reason?: string;
+  /** What else to know: the IAM layer that makes a fix useless, what stays blocked, who opted out. */
+  detail?: string;
   /** What the fix acts on: the instance id or the role name. */
   target: string;
   /** Set when another finding's remediation makes this same change (a shared role): its instance id. */
@@ -126,6 +134,14 @@ export interface RootCauseGroup {
   fix: string;
 }
 
+/** A running instance hidden by `ssm-doctor:ignore=true` (report-format.md `ignored`). */
+export interface IgnoredInstance {
+  instanceId: string;
+  name: string | null;
+  /** The tag as found on the instance, e.g. `ssm-doctor:ignore=true`. */
+  tag: string;
+}
+
 export interface Report {
   format: typeof REPORT_FORMAT;
   accountId: string;
@@ -136,5 +152,7 @@ export interface Report {
   /** Largest first; every instance id in them is also a finding. */
   groups: RootCauseGroup[];
   findings: Finding[];
+  /** Running instances hidden by `ssm-doctor:ignore=true`, by id. */
+  ignored?: IgnoredInstance[];
   errors: RunError[];
 }

@@ -1,6 +1,13 @@
 /** Assembles the `ssm-doctor/report@1` document. */
 import { groupFindings } from './groups.ts';
-import { type Finding, REPORT_FORMAT, type Report, type RunError, type Summary } from './report-model.ts';
+import {
+  type Finding,
+  type IgnoredInstance,
+  REPORT_FORMAT,
+  type Report,
+  type RunError,
+  type Summary,
+} from './report-model.ts';
 import type { Settings } from './settings.ts';
 
 export interface ReportParts {
@@ -10,6 +17,7 @@ export interface ReportParts {
   settings: Settings;
   summary: Summary;
   findings: readonly Finding[];
+  ignored?: readonly IgnoredInstance[];
   errors: readonly RunError[];
 }
 
@@ -30,6 +38,7 @@ export function buildReport(parts: ReportParts): Report {
     findings: [...parts.findings].sort((a, b) =>
       a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0,
     ),
+    ...(parts.ignored ? { ignored: [...parts.ignored] } : {}),
     errors: [...parts.errors],
   };
 }

@@ -7,13 +7,7 @@
  */
 
 import type { AwsClients } from '../aws/clients.ts';
-import {
-  type ActionContext,
-  type ActionResult,
-  attachCorePolicy,
-  attachInstanceProfile,
-  enforceImdsV2,
-} from '../aws/remediate.ts';
+import { ACTIONS, type ActionContext, type ActionResult } from '../aws/remediate.ts';
 import {
   countRemediations,
   coveringRemediation,
@@ -28,7 +22,7 @@ import { type ChangeJournal, fromOutcome, outcomeLine, resumedRemediation } from
 export type RemediationLog = (entry: Record<string, unknown>) => void;
 
 export interface ApplyOptions {
-  settings: Pick<Settings, 'remediationMode' | 'maxRemediationsPerRun'>;
+  settings: Pick<Settings, 'remediationMode' | 'maxRemediationsPerRun' | 'imdsV1LookbackDays'>;
   partition: string;
   /** The profile `attach-instance-profile` associates: a name or an ARN. */
   instanceProfile?: string;
@@ -45,7 +39,7 @@ export interface ApplyResult {
 }
 
 export async function applyPlan(
-  clients: Pick<AwsClients, 'ec2' | 'iam'>,
+  clients: Pick<AwsClients, 'ec2' | 'iam' | 'cloudwatch'>,
   findings: readonly Finding[],
   options: ApplyOptions,
 ): Promise<ApplyResult> {
@@ -96,46 +90,29 @@ export async function applyPlan(
   return { findings: result, counts: countRemediations(result) };
 }
 
+/**
+ * The one place a write happens: each planned change goes through its fix's action (re-read, then
+ * write), so a journal can wrap this call.
+ */
 function act(
-  clients: Pick<AwsClients, 'ec2' | 'iam'>,
+  clients: Pick<AwsClients, 'ec2' | 'iam' | 'cloudwatch'>,
   finding: Finding,
   remediation: Remediation,
   options: ApplyOptions,
   at: string,
 ): Promise<ActionResult> {
-  const context: ActionContext = { ec2: clients.ec2, iam: clients.iam, at };
-  const instanceId = finding.instanceId;
-  switch (remediation.id) {
-    case 'attach-instance-profile':
-      if (!options.instanceProfile) return Promise.resolve(notConfigured(at));
-      return attachInstanceProfile(context, { instanceId, profile: options.instanceProfile });
-    case 'attach-core-policy':
-      return attachCorePolicy(context, {
-        instanceId,
-        roleName: remediation.target,
-        instanceProfileArn: finding.instance.instanceProfileArn ?? '',
-        partition: options.partition,
-      });
-    case 'enforce-imdsv2':
-      return enforceImdsV2(context, {
-        instanceId,
-        endpointWasDisabled: finding.causes.includes('IMDS_DISABLED'),
-      });
-  }
-}
-
-function notConfigured(at: string): ActionResult {
-  const message = 'no instance profile was configured to associate (CLI --instance-profile)';
-  return {
-    status: 'failed',
-    reason: `NoInstanceProfileConfigured: ${message}`,
-    record: {
-      at,
-      operation: 'ec2:AssociateIamInstanceProfile',
-      errorCode: 'NoInstanceProfileConfigured',
-      message,
-    },
-  };
+  const context: ActionContext = { ec2: clients.ec2, iam: clients.iam, cloudwatch: clients.cloudwatch, at };
+  return ACTIONS[remediation.id](context, {
+    instanceId: finding.instanceId,
+    target: remediation.target,
+    causes: finding.causes,
+    ...(finding.instance.instanceProfileArn
+      ? { instanceProfileArn: finding.instance.instanceProfileArn }
+      : {}),
+    partition: options.partition,
+    ...(options.instanceProfile ? { instanceProfile: options.instanceProfile } : {}),
+    imdsV1LookbackDays: options.settings.imdsV1LookbackDays,
+  });
 }
 
 function toRemediation(remediation: Remediation, outcome: ActionResult): Remediation {

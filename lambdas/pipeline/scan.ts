@@ -6,11 +6,10 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients.ts';
 import { readRunDhmc } from '../aws/collect.ts';
-import { type Inventory, readInventory, readProfileUsers } from '../aws/inventory.ts';
-import { unique } from '../aws/network.ts';
+import { type Inventory, readInventory } from '../aws/inventory.ts';
+import { assessRoles } from '../aws/role-assessment.ts';
 import { discover } from '../engine/discovery.ts';
-import { instancesByProfile } from '../engine/fleet.ts';
-import { optedOutInstances, type PlanContext, planRemediations } from '../engine/remediation/plan.ts';
+import { type PlanContext, planRemediations, rolesToAssess } from '../engine/remediation/plan.ts';
 import { buildReport } from '../engine/report.ts';
 import type { Report, RunError } from '../engine/report-model.ts';
 import type { RunContext } from '../engine/run-context.ts';
@@ -29,6 +28,8 @@ export interface ScanOptions {
   progress?: (message: string) => void;
   /** The inventory as read, for callers that explain what was not judged (CLI `--instance`). */
   onInventory?: (inventory: Inventory) => void;
+  /** The profile `attach-instance-profile` associates (CLI `--instance-profile`): its role is never changed. */
+  ownProfile?: string;
 }
 
 export async function scan(clients: AwsClients, run: RunContext, options: ScanOptions = {}): Promise<Report> {
@@ -36,7 +37,7 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
   const inventory = await readInventory(clients, options.instanceIds);
   options.onInventory?.(inventory);
   const { filter } = options;
-  const { candidates, summary } = discover(
+  const { candidates, summary, ignored, errors } = discover(
     filter ? inventory.instances.filter(filter) : inventory.instances,
     inventory.registrations,
     run.settings,
@@ -46,14 +47,17 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
   const { findings, subjects } = candidates.length
     ? await diagnoseCandidates(clients, run, candidates, await readRunDhmc(clients))
     : { findings: [], subjects: [] };
-  // A scan of chosen instances still plans against everyone a shared-role change reaches.
-  const fleet = options.instanceIds?.length
-    ? await readProfileUsers(clients, unique(candidates.map((c) => c.instance.IamInstanceProfile?.Arn)))
-    : inventory.instances;
+  // Who a role change reaches is read per role (every profile that holds it, every instance of
+  // those), so a scan of chosen instances plans against the whole region too. Mode off plans nothing.
+  const roles =
+    run.settings.remediationMode === 'off'
+      ? new Map()
+      : await assessRoles(clients, rolesToAssess(subjects), {
+          ...(options.ownProfile ? { ownProfile: options.ownProfile } : {}),
+        });
   const plans = planRemediations(subjects, {
     settings: run.settings,
-    instancesByProfile: instancesByProfile(fleet),
-    optedOut: optedOutInstances(fleet),
+    roles,
     ...(options.coolingDown ? { coolingDown: options.coolingDown } : {}),
   });
   for (const finding of findings) finding.remediations = plans.get(finding.instanceId) ?? [];
@@ -64,6 +68,7 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
     settings: run.settings,
     summary,
     findings,
-    errors: [...(options.errors ?? []), ...unreadableErrors(findings)],
+    ignored,
+    errors: [...(options.errors ?? []), ...errors, ...unreadableErrors(findings)],
   });
 }

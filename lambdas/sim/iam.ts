@@ -11,6 +11,7 @@ import type {
   GetRolePolicyRequest,
   GetRoleRequest,
   ListAttachedRolePoliciesRequest,
+  ListInstanceProfilesForRoleRequest,
   ListInstanceProfilesRequest,
   ListPoliciesRequest,
   ListRolePoliciesRequest,
@@ -139,6 +140,16 @@ function listInstanceProfiles(input: ListInstanceProfilesRequest, ctx: SimContex
   return { InstanceProfiles: items, ...more };
 }
 
+/** The profiles that hold the role (a role may sit in several). */
+function listInstanceProfilesForRole(input: ListInstanceProfilesForRoleRequest, ctx: SimContext) {
+  const role = requireRole(ctx, input.RoleName);
+  const profiles = ctx.world.iam.InstanceProfiles.filter((p) =>
+    (p.Roles ?? []).some((r) => r.RoleName === role.RoleName),
+  ).map((p) => profileOutput(ctx, p));
+  const { items, ...more } = iamPage('ListInstanceProfilesForRole', profiles, input);
+  return { InstanceProfiles: items, ...more };
+}
+
 /** Scope `Local` = customer-managed (iam.Policies), `AWS` = the managed policies the simulator knows. */
 function listPolicies(input: ListPoliciesRequest, ctx: SimContext) {
   const scope = input.Scope ?? 'All';
@@ -192,6 +203,7 @@ export const iamHandlers: Handlers = {
   GetPolicyVersion: getPolicyVersion,
   ListRoles: listRoles,
   ListInstanceProfiles: listInstanceProfiles,
+  ListInstanceProfilesForRole: listInstanceProfilesForRole,
   ListPolicies: listPolicies,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
   AttachRolePolicy: attachRolePolicy,

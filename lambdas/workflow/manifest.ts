@@ -89,15 +89,17 @@ export const STAGES = {
   remediate: {
     state: 'Plan and apply fixes',
     description: 'Plans and applies the safe fixes within the rails',
-    clients: ['ec2', 'iam'],
+    // Acts only on what is real now: the settings are re-read from SSM (never taken from the
+    // table), and each fix re-reads the instance, role and IMDSv1 usage it depends on.
+    clients: ['ec2', 'iam', 'cloudwatch', 'ssm'],
     reads: [],
     fixes: ['attach-instance-profile', 'attach-core-policy', 'enforce-imdsv2'],
-    readsSettings: false,
+    readsSettings: true,
     publishes: false,
     archivesReports: false,
     emitsEvents: false,
     table: 'run',
-    env: ['TABLE_NAME', 'REMEDIATION_INSTANCE_PROFILE_NAME'],
+    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'REMEDIATION_INSTANCE_PROFILE_NAME'],
   },
   verify: {
     state: 'Verify',

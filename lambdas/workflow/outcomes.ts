@@ -14,7 +14,9 @@ export function fixOutcome(finding: Finding): FixOutcome {
   if (remediations.some((r) => r.status === 'verified')) return 'back-online';
   if (remediations.some((r) => r.status === 'failed')) return 'failed';
   const applied = remediations.filter((r) => r.status === 'applied');
-  if (applied.some((r) => FIXES[r.id].resolves.some((cause) => causes.includes(cause))))
+  // A fix for a degradation (the session actions) counts too: the instance waits for its agent.
+  const defects = [...causes, ...(finding.degradations ?? [])];
+  if (applied.some((r) => FIXES[r.id].resolves.some((cause) => defects.includes(cause))))
     return 'waiting-for-agent';
   return applied.length ? 'hardened' : 'none';
 }

@@ -4,7 +4,7 @@ import type { Identity } from '../aws/identity.ts';
 import type { DhmcPicture, SsmStatus } from '../engine/facts.ts';
 import type { Readout } from '../engine/readout.ts';
 import type { PlanSubject } from '../engine/remediation/plan.ts';
-import type { Finding, RunError, Summary } from '../engine/report-model.ts';
+import type { Finding, IgnoredInstance, RunError, Summary } from '../engine/report-model.ts';
 import type { Settings } from '../engine/settings.ts';
 
 export interface RunMeta {
@@ -15,6 +15,8 @@ export interface RunMeta {
   settings: Settings;
   errors: RunError[];
   summary: Summary;
+  /** Running instances hidden by `ssm-doctor:ignore=true` (absent in runs started before it was kept). */
+  ignored?: IgnoredInstance[];
   batchCount: number;
   /** Read once per run, shared by every batch. */
   dhmc?: Readout<DhmcPicture>;

@@ -63,7 +63,19 @@ export class StageFunctions extends Construct {
       fixScope: {
         partition: stack.partition,
         accountId: stack.account,
+        region: stack.region,
         remediationRoleArn: profile.role.roleArn,
+        // The profile's role, and every role CloudFormation named after this stack (its functions',
+        // the state machine's): no fix may change them, whatever the allows say.
+        protectedRoleArns: [
+          profile.role.roleArn,
+          stack.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName: `${Aws.STACK_NAME}-*`,
+          }),
+        ],
         remediationProfileArn: profile.instanceProfile.instanceProfileArn,
       },
     };

@@ -23,6 +23,9 @@ export class RunStorage extends Construct {
       timeToLiveAttribute: TTL_ATTRIBUTE,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The ledger and the run records outlive any one deployment: deleting the table takes an
+      // explicit change of this setting first.
+      deletionProtection: true,
     });
   }
 }

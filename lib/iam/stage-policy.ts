@@ -15,7 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { DHMC_SETTING_ID } from '../../lambdas/aws/dhmc.ts';
 import { FACT_SOURCES, type FactSource } from '../../lambdas/engine/fact-sources.ts';
 import type { PolicyStatement as EngineStatement } from '../../lambdas/engine/facts.ts';
-import { FIXES, optOutDenyStatement, type PermissionScope } from '../../lambdas/engine/remediation/fixes.ts';
+import { FIXES, optOutDenyStatements, type PermissionScope } from '../../lambdas/engine/remediation/fixes.ts';
 import { journalKey } from '../../lambdas/workflow/journal.ts';
 import type { StageManifest } from '../../lambdas/workflow/manifest.ts';
 import { OUTBOX_PARTITION } from '../../lambdas/workflow/outbox.ts';
@@ -123,16 +123,16 @@ function fixGrant(manifest: StageManifest, scope: PermissionScope): Grant {
   if (!manifest.fixes.length) return { statements: [] };
   const statements = mergeReReads([
     ...manifest.fixes.flatMap((id) => FIXES[id].statements(scope)),
-    optOutDenyStatement(scope),
+    ...optOutDenyStatements(scope),
   ]).map((s) => iam.PolicyStatement.fromJson(s));
   return {
     statements,
     acknowledgements: {
       'AwsSolutions-IAM5[Resource::*]': NO_RESOURCE_LEVEL,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:instance/*]':
-        'Fixes target whichever instance a run diagnosed; the opt-out tag is enforced by an explicit deny on the same resources.',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]':
+        'Fixes target whichever instance of this region a run diagnosed; the opt-out tag is enforced by an explicit deny on the same resources.',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]':
-        'Any instance role may lack the core policy; iam:AttachRolePolicy is pinned to AmazonSSMManagedInstanceCore by an iam:PolicyARN condition; the other actions on roles are reads.',
+        "Any instance role may lack the core policy; iam:AttachRolePolicy is pinned to AmazonSSMManagedInstanceCore by an iam:PolicyARN condition and denied on opted-out and on the stack's own roles; the other actions on roles are reads.",
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*]':
         'Re-reads (iam:GetInstanceProfile) the profile of whichever instance is about to be fixed; read-only.',
     },

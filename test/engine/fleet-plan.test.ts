@@ -26,7 +26,12 @@ describe('a role shared by a large fleet', () => {
       ],
       {
         settings: { remediationMode: 'dry-run', enforceImdsV2: false, maxRemediationsPerRun: 10 },
-        instancesByProfile: users,
+        roles: new Map([
+          [
+            'shared-role',
+            { roleName: 'shared-role', users: (users.get(PROFILE) ?? []).sort(), optedOutUsers: [] },
+          ],
+        ]),
       },
     );
 

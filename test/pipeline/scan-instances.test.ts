@@ -41,7 +41,8 @@ describe('scan of chosen instances', () => {
         id: 'attach-core-policy',
         target: 'shared-role',
         status: 'skipped',
-        reason: 'opted-out',
+        reason: 'shared-with-opted-out',
+        detail: expect.stringContaining(B),
         alsoAffects: [B],
       },
     ]);

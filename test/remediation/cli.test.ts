@@ -43,6 +43,7 @@ describe('scan --remediation on', () => {
       'on',
       '--instance-profile',
       FIX_PROFILE,
+      '--enforce-imdsv2',
       '--save-world',
       out,
       '--format',
@@ -98,6 +99,8 @@ describe('scan --remediation on', () => {
       'on',
       '--instance-profile',
       FIX_PROFILE,
+      // IMDS fixes too (off by default): every kind of change is journalled.
+      '--enforce-imdsv2',
       '--journal',
       journal,
       '--format',

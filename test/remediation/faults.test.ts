@@ -148,8 +148,8 @@ describe('the world changed between planning and applying', () => {
     const { findings } = await applyOn(later, report);
 
     expect(outcomes(findings)).toEqual({
-      [A]: ['attach-core-policy@app-role: skipped(opted-out)'],
-      [B]: ['attach-core-policy@app-role: skipped(opted-out)'],
+      [A]: ['attach-core-policy@app-role: skipped(shared-with-opted-out)'],
+      [B]: ['attach-core-policy@app-role: skipped(shared-with-opted-out)'],
     });
     expect(findingOf(findings, A).remediations[0]?.record?.message).toContain(`used by ${B}`);
     expect(writes(later)).toEqual([]);

@@ -28,6 +28,8 @@ export function simulate(world: World): Simulated {
 export const settingsFor = (overrides: Partial<Settings> = {}): Settings => ({
   ...DEFAULT_SETTINGS,
   remediationMode: 'on',
+  // The worlds here put IMDS causes on purpose: the tests that are about the toggle turn it off.
+  enforceImdsV2: true,
   ...overrides,
 });
 

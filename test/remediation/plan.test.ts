@@ -15,13 +15,14 @@ const subject = (instanceId: string): PlanSubject => ({
   roleName: 'app-role',
 });
 const settings = { ...DEFAULT_SETTINGS, remediationMode: 'on' as const };
-const byProfile = new Map([[PROFILE, ['i-a', 'i-b', 'i-c']]]);
+const role = (optedOutUsers: string[] = []) =>
+  new Map([['app-role', { roleName: 'app-role', users: ['i-a', 'i-b', 'i-c'], optedOutUsers }]]);
 
 describe('planning a shared role change', () => {
   it('plans it once and names every other instance it reaches', () => {
     const plans = planRemediations([subject('i-b'), subject('i-a')], {
       settings,
-      instancesByProfile: byProfile,
+      roles: role(),
     });
 
     expect(plans.get('i-a')).toEqual([
@@ -43,13 +44,17 @@ describe('planning a shared role change', () => {
   it('holds it back for everyone when any instance using the role opted out', () => {
     const plans = planRemediations([subject('i-a'), subject('i-b')], {
       settings,
-      instancesByProfile: byProfile,
-      optedOut: new Set(['i-c']),
+      roles: role(['i-c']),
     });
 
     for (const id of ['i-a', 'i-b']) {
-      expect(plans.get(id)?.[0]).toMatchObject({ status: 'skipped', reason: 'opted-out' });
+      expect(plans.get(id)?.[0]).toMatchObject({ status: 'skipped', reason: 'shared-with-opted-out' });
     }
+  });
+
+  it('does not change a role it could not assess', () => {
+    const plans = planRemediations([subject('i-a')], { settings, roles: new Map() });
+    expect(plans.get('i-a')?.[0]).toMatchObject({ status: 'skipped', reason: 'role-unreadable' });
   });
 
   it('finds opted-out instances whatever the case of the tag value', () => {
@@ -63,8 +68,11 @@ describe('planning a shared role change', () => {
       tagged('i-b', 'FALSE'),
       tagged('i-c', 'true'),
       tagged('i-d'),
+      tagged('i-e', ' True '),
+      tagged('i-f', 'no'),
+      tagged('i-g', 'false '),
     ]);
 
-    expect([...ids]).toEqual(['i-a', 'i-b']);
+    expect([...ids]).toEqual(['i-a', 'i-b', 'i-f', 'i-g']);
   });
 });

@@ -114,10 +114,17 @@ describe('rails', () => {
     ['mode off', {}, { remediationMode: 'off' }, 'skipped(mode-off)'],
     ['opted out when planned', { tags: { 'ssm-doctor:remediate': 'false' } }, {}, 'skipped(opted-out)'],
     [
-      'enforce-imdsv2 toggled off',
-      { profile: 'good', tokens: 'optional' },
+      'enforce-imdsv2 toggled off and the endpoint disabled (listed, not changed)',
+      { profile: 'good', endpoint: 'disabled' },
       { enforceImdsV2: false },
       'skipped(not-enabled)',
+    ],
+    // Hardening tokens is not even listed while the setting is off.
+    [
+      'enforce-imdsv2 toggled off and tokens optional',
+      { profile: 'good', tokens: 'optional' },
+      { enforceImdsV2: false },
+      '',
     ],
   ])('writes nothing with %s', async (_, instance, settings, outcome) => {
     const sim = simulate(

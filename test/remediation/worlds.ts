@@ -35,6 +35,17 @@ export interface WorldSpec {
   /** profile name → role name; each role is created without the core policy unless listed in `coreRoles`. */
   profiles?: Record<string, string>;
   coreRoles?: string[];
+  /** Per role: who it trusts, inline policies, a boundary (customer-managed, declared here), tags, path. */
+  roles?: Record<
+    string,
+    {
+      trusts?: string;
+      inline?: Record<string, unknown>;
+      boundary?: Record<string, unknown>;
+      tags?: Record<string, string>;
+      path?: string;
+    }
+  >;
   metadataNoToken?: Record<string, number>;
   onlineAfterFix?: string[];
   faults?: { operation: string; code: string; message?: string; times?: number }[];
@@ -113,14 +124,48 @@ export function worldJson(spec: WorldSpec): Record<string, unknown> {
         Arn: profileArn(name),
         Roles: [{ RoleName: role, Arn: `arn:aws:iam::${ACCOUNT}:role/${role}` }],
       })),
-      Roles: [...new Set(Object.values(profiles))].map((role) => ({
-        RoleName: role,
-        Arn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
-        AssumeRolePolicyDocument: trustEc2,
-        AttachedPolicies: core.has(role)
-          ? [{ PolicyName: 'AmazonSSMManagedInstanceCore', PolicyArn: CORE }]
+      Roles: [...new Set(Object.values(profiles))].map((role) => {
+        const extra = spec.roles?.[role] ?? {};
+        const path = extra.path ?? '/';
+        return {
+          RoleName: role,
+          Path: path,
+          Arn: `arn:aws:iam::${ACCOUNT}:role${path}${role}`,
+          AssumeRolePolicyDocument: extra.trusts
+            ? {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Principal: { Service: extra.trusts }, Action: 'sts:AssumeRole' },
+                ],
+              }
+            : trustEc2,
+          AttachedPolicies: core.has(role)
+            ? [{ PolicyName: 'AmazonSSMManagedInstanceCore', PolicyArn: CORE }]
+            : [],
+          ...(extra.inline
+            ? { RolePolicies: [{ PolicyName: `${role}-inline`, PolicyDocument: extra.inline }] }
+            : {}),
+          ...(extra.boundary
+            ? {
+                PermissionsBoundary: {
+                  PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/${role}-boundary`,
+                },
+              }
+            : {}),
+          ...(extra.tags ? { Tags: Object.entries(extra.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
+        };
+      }),
+      Policies: Object.entries(spec.roles ?? {}).flatMap(([role, extra]) =>
+        extra.boundary
+          ? [
+              {
+                Arn: `arn:aws:iam::${ACCOUNT}:policy/${role}-boundary`,
+                PolicyName: `${role}-boundary`,
+                Document: extra.boundary,
+              },
+            ]
           : [],
-      })),
+      ),
     },
     cloudwatch: { MetadataNoToken: spec.metadataNoToken ?? {} },
     simulation: { onlineAfterFix: spec.onlineAfterFix ?? [], faults: spec.faults ?? [] },

@@ -5,7 +5,7 @@
  * workflow under these roles: test/workflow/deployed-roles.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corePolicyArn, optOutDenyStatement } from '../../lambdas/engine/remediation/fixes.ts';
+import { corePolicyArn } from '../../lambdas/engine/remediation/fixes.ts';
 import { OPT_OUT_TAG } from '../../lambdas/engine/tags.ts';
 import type { StageName } from '../../lambdas/workflow/manifest.ts';
 import { resolveIntrinsics } from '../support/local/render-definition.ts';
@@ -60,15 +60,11 @@ afterAll(() => synth.cleanup());
 
 describe('remediate', () => {
   const remediationRoleArn = () => `${logicalIdOf(synth.stack.remediationProfile.role)}.Arn`;
-  const scope = () => ({
-    partition: 'aws',
-    accountId: ACCOUNT,
-    remediationRoleArn: remediationRoleArn(),
-    remediationProfileArn: `${logicalIdOf(synth.stack.remediationProfile.instanceProfile)}.Arn`,
-  });
 
   it('attaches only AmazonSSMManagedInstanceCore', () => {
-    const attach = statementsOf('remediate').filter((s) => s.Action.includes('iam:AttachRolePolicy'));
+    const attach = statementsOf('remediate').filter(
+      (s) => s.Effect === 'Allow' && s.Action.includes('iam:AttachRolePolicy'),
+    );
     expect(attach).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
@@ -95,15 +91,28 @@ describe('remediate', () => {
     ]);
   });
 
-  it('explicitly denies changing opted-out instances', () => {
+  it("explicitly denies changing opted-out instances and roles, and the stack's own roles", () => {
     const denies = statementsOf('remediate').filter((s) => s.Effect === 'Deny');
-    expect(denies).toEqual([normalize(optOutDenyStatement(scope()) as never)]);
-    const [deny] = denies;
-    expect(deny?.Action).toEqual(['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions']);
-    expect(deny?.Resource).toEqual([`arn:aws:ec2:*:${ACCOUNT}:instance/*`]);
-    const [[operator, test]] = Object.entries(deny?.Condition ?? {}) as [[string, Record<string, unknown>]];
-    expect(operator).toMatch(/^StringEquals/);
-    expect(test).toEqual({ [`aws:ResourceTag/${OPT_OUT_TAG}`]: 'false' });
+    const byAction = (action: string) => denies.filter((d) => d.Action.includes(action));
+    const [instances] = byAction('ec2:ModifyInstanceMetadataOptions');
+    expect(instances?.Action).toEqual([
+      'ec2:AssociateIamInstanceProfile',
+      'ec2:ModifyInstanceMetadataOptions',
+    ]);
+    // Only this stack's region: a fix never reaches another region's instances.
+    expect(instances?.Resource).toEqual([`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`]);
+    const key = `aws:ResourceTag/${OPT_OUT_TAG}`;
+    // Any value but true (IAM matches the key in any case; it cannot trim, so padded trues are listed).
+    const optOut = {
+      Null: { [key]: 'false' },
+      StringNotEqualsIgnoreCase: { [key]: ['true', ' true', 'true ', ' true '] },
+    };
+    expect(instances?.Condition).toEqual(optOut);
+    const roles = byAction('iam:AttachRolePolicy');
+    expect(roles.map((d) => d.Condition ?? null)).toContainEqual(optOut);
+    const own = roles.find((d) => !d.Condition);
+    expect(JSON.stringify(own?.Resource)).toContain(logicalIdOf(synth.stack.remediationProfile.role));
+    expect(JSON.stringify(own?.Resource)).toContain('AWS::StackName');
   });
 
   it('writes nothing but the three fixes', () => {

@@ -1,7 +1,11 @@
 /** The deployed resources and their key properties, read from the synthesized template. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_ACTIONS } from '../../lambdas/engine/checks/credentials/grants.ts';
+import type { PolicyDocument } from '../../lambdas/engine/facts.ts';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../lambdas/engine/settings.ts';
+import { MANAGED_POLICY_DOCUMENTS } from '../../lambdas/sim/managed-policies.ts';
+import { evaluate } from '../../lambdas/sim/policy-evaluation.ts';
 import { STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
 import { RUN_METRICS } from '../../lib/constructs/monitoring.ts';
 import { parameterId, type SettingKey } from '../../lib/parameters.ts';
@@ -140,7 +144,7 @@ describe('storage and notifications', () => {
   });
 
   it('encrypts the topic with a rotating customer-managed key and refuses plain HTTP', () => {
-    const [[keyId]] = ofType('AWS::KMS::Key') as [[string, unknown]];
+    const [[keyId]] = ofType('AWS::KMS::Key') as unknown as [[string, unknown]];
     synth.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       PendingWindowInDays: 7,
@@ -229,9 +233,20 @@ describe('functions', () => {
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }),
     ]);
-    expect(role?.Properties.ManagedPolicyArns.map((a: unknown) => renderIntrinsic(a))).toEqual([
-      'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
-    ]);
+    const policies: string[] = role?.Properties.ManagedPolicyArns.map((a: unknown) => renderIntrinsic(a));
+    expect(policies).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy']);
+    // What the deployed profile allows: the agent's actions, and no parameter reads.
+    const sources = policies.map((arn) => ({
+      id: arn,
+      type: 'aws-managed' as const,
+      document: MANAGED_POLICY_DOCUMENTS[arn] as PolicyDocument,
+    }));
+    for (const action of ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath']) {
+      expect(
+        evaluate(sources, action, 'arn:aws:ssm:eu-west-1:123456789012:parameter/secret').decision,
+      ).not.toBe('allowed');
+    }
+    for (const action of CORE_ACTIONS) expect(evaluate(sources, action).decision).toBe('allowed');
     const [[profileId]] = ofType('AWS::IAM::InstanceProfile');
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { REMEDIATION_INSTANCE_PROFILE_NAME: { Ref: profileId } } },
@@ -293,3 +308,39 @@ describe('workflow, schedule, monitoring', () => {
     expect(search).toMatch(/SsmDoctor,Cause,service.*Findings/);
   });
 });
+
+describe('tightened around remediation', () => {
+  it('protects the table from deletion', () => {
+    const [[, table]] = ofType('AWS::DynamoDB::Table') as unknown as [
+      [string, { Properties: Record<string, unknown> }],
+    ];
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+  });
+
+  it("lets CloudWatch use the topic key only for this account's alarms", () => {
+    const [[, key]] = ofType('AWS::KMS::Key') as unknown as [
+      [string, { Properties: { KeyPolicy: { Statement: Statement[] } } }],
+    ];
+    const forCloudWatch = key.Properties.KeyPolicy.Statement.filter((s) =>
+      JSON.stringify(s.Principal ?? {}).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(forCloudWatch).toHaveLength(1);
+    expect(Object.keys(forCloudWatch[0]?.Condition ?? {}).sort()).toEqual(['ArnLike', 'StringEquals']);
+    expect(JSON.stringify(forCloudWatch[0]?.Condition)).toContain('aws:SourceAccount');
+    expect(JSON.stringify(forCloudWatch[0]?.Condition)).toContain('aws:SourceArn');
+  });
+
+  it('tags every role of the stack as opted out, so no fix can reach them', () => {
+    for (const [, role] of ofType('AWS::IAM::Role') as [
+      string,
+      { Properties: { Tags?: { Key: string; Value: string }[] } },
+    ][]) {
+      expect(role.Properties.Tags).toContainEqual({ Key: 'ssm-doctor:remediate', Value: 'false' });
+    }
+  });
+});
+
+interface Statement {
+  Principal?: unknown;
+  Condition?: Record<string, unknown>;
+}

@@ -37,7 +37,9 @@ describe('the run email', () => {
 
   it('repeats no line more than twice after fixes either, and counts exactly what happened', async () => {
     await withTable(async (dynamo) => {
-      const result = await run(dynamo, await sampleFleet(), { settings: { 'remediation-mode': 'on' } });
+      const result = await run(dynamo, await sampleFleet(), {
+        settings: { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' },
+      });
       const email = result.account.published.at(-1)?.Message ?? '';
 
       expect(repeatedLines(email)).toEqual([]);

@@ -13,9 +13,15 @@ import type { LocalDynamo } from '../support/local/dynamo-local.ts';
 import type { TableCall } from '../support/local/run-locally.ts';
 import { run, sampleFleet, statesEntered, withTable } from './harness.ts';
 
-const ON = { 'remediation-mode': 'on' };
+// IMDS fixes too (enforce-imdsv2 is off by default): every kind of change is journalled.
+const ON = { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' };
 /** The writes the sample fleet's fixes make with remediation on. */
-const FIX_WRITES = ['ec2:ModifyInstanceMetadataOptions', 'iam:AttachRolePolicy'];
+// Both IMDS fixes (a disabled endpoint, and optional tokens nobody uses) and the shared role's one change.
+const FIX_WRITES = [
+  'ec2:ModifyInstanceMetadataOptions',
+  'ec2:ModifyInstanceMetadataOptions',
+  'iam:AttachRolePolicy',
+];
 
 /** A DynamoDB error as the SDK raises one for a 500: the stage turns it into `AwsOutage`. */
 const tableDown = () =>
@@ -58,13 +64,13 @@ describe('the change journal', () => {
       const lines = await journalOf(dynamo, 'run-table-fails');
       const changes = changesOf(lines);
       // One change per write: the shared role's policy covers two instances with one AttachRolePolicy.
-      expect(changes).toHaveLength(2);
+      expect(changes).toHaveLength(3);
       expect(changes.every((c) => c.event === 'outcome' && c.status === 'applied')).toBe(true);
-      expect(lines.filter((l) => l.event === 'intent')).toHaveLength(2);
+      expect(lines.filter((l) => l.event === 'intent')).toHaveLength(3);
       expect(result.account.published).toHaveLength(1);
       const email = result.account.published[0]?.Message ?? '';
       expect(result.account.published[0]?.Subject).toMatch(/run FAILED/);
-      expect(email).toContain('CHANGES MADE BY THIS RUN (2, from the change journal)');
+      expect(email).toContain('CHANGES MADE BY THIS RUN (3, from the change journal)');
       expect(email).toMatch(
         /- attach-core-policy on legacy-app-role \(for i-\w+\): APPLIED at .*iam:AttachRolePolicy/,
       );
@@ -105,7 +111,7 @@ describe('the change journal', () => {
       expect(result.status).toBe('SUCCEEDED');
       expect(changesIn(result.account)).toEqual(FIX_WRITES);
       expect(result.output).toMatchObject({
-        remediation: { applied: 2, failed: 0 },
+        remediation: { applied: 3, failed: 0 },
         verification: { verified: 3 },
       });
       expect(statesEntered(result)).toContain('Verify');
@@ -126,7 +132,7 @@ describe('the change journal', () => {
 
       expect(result.status).toBe('SUCCEEDED');
       expect(changesIn(result.account)).toEqual(FIX_WRITES);
-      expect(result.output).toMatchObject({ remediation: { applied: 2 }, verification: { verified: 3 } });
+      expect(result.output).toMatchObject({ remediation: { applied: 3 }, verification: { verified: 3 } });
       const resumed = changesOf(await journalOf(dynamo, 'died-mid-write')).filter(
         (c) => c.event === 'outcome' && c.resumed,
       );

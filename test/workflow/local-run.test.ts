@@ -48,14 +48,21 @@ describe('the workflow on the sample fleet', () => {
 
   it('with remediation on: applies the fixes, waits, verifies, and announces them once', async () => {
     await withTable(async (dynamo) => {
-      const first = await run(dynamo, await sampleFleet(), { settings: { 'remediation-mode': 'on' } });
+      const first = await run(dynamo, await sampleFleet(), {
+        settings: { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' },
+      });
       expect(first.status).toBe('SUCCEEDED');
       expect(statesEntered(first)).toEqual(expect.arrayContaining(['Wait for agents', 'Verify']));
       const { remediation } = first.output as { remediation: { applied: number; failed: number } };
       expect(remediation.applied).toBeGreaterThan(0);
       expect(remediation.failed).toBe(0);
+      // With enforce-imdsv2 on: the disabled endpoint and the optional tokens without IMDSv1 use.
       expect(first.account.changes.map((c) => c.action).sort()).toEqual(
-        ['iam:AttachRolePolicy', 'ec2:ModifyInstanceMetadataOptions'].sort(),
+        [
+          'iam:AttachRolePolicy',
+          'ec2:ModifyInstanceMetadataOptions',
+          'ec2:ModifyInstanceMetadataOptions',
+        ].sort(),
       );
       const email = first.account.published.at(-1);
       expect(email?.Subject).toBe(
@@ -106,7 +113,9 @@ describe('the workflow on the sample fleet', () => {
 
   it('reads settings every run: an invalid value forces remediation off and says so in the email', async () => {
     await withTable(async (dynamo) => {
-      const first = await run(dynamo, await sampleFleet(), { settings: { 'remediation-mode': 'on' } });
+      const first = await run(dynamo, await sampleFleet(), {
+        settings: { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' },
+      });
       const ssm = createClients({ region: first.account.region, simulated: first.account }).ssm;
       await ssm.send(
         new PutParameterCommand({

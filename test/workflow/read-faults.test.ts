@@ -60,10 +60,12 @@ describe('faults in the local workflow', () => {
       const world = await sampleFleet();
       // No instance comes online after its fix: every fixed id is unregistered when Verify asks.
       const stubborn = { ...world, simulation: { ...world.simulation, onlineAfterFix: [] } } as World;
-      const result = await run(dynamo, stubborn, { settings: { 'remediation-mode': 'on' } });
+      const result = await run(dynamo, stubborn, {
+        settings: { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' },
+      });
       expect(result.status).toBe('SUCCEEDED');
       expect(statesEntered(result)).toContain('Verify');
-      expect(result.output).toMatchObject({ verification: { verified: 0, waiting: 3 } });
+      expect(result.output).toMatchObject({ verification: { verified: 0, waiting: 4 } });
     });
   });
 });

@@ -51,12 +51,15 @@ describe('the run report and events', () => {
 
   it('tells each fix applied', async () => {
     await withTable(async (dynamo) => {
-      const result = await run(dynamo, await sampleFleet(), { settings: { 'remediation-mode': 'on' } });
+      const result = await run(dynamo, await sampleFleet(), {
+        settings: { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' },
+      });
 
       const applied = result.account.events.filter((e) => e.DetailType === 'Fix applied');
       expect(applied.map((e) => (e.Detail as { fix: { id: string } }).fix.id).sort()).toEqual([
         'attach-core-policy',
         'attach-core-policy',
+        'enforce-imdsv2',
         'enforce-imdsv2',
       ]);
       expect(applied[0]?.Detail).toMatchObject({ fix: { status: 'verified', outcome: 'back-online' } });

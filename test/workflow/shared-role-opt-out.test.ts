@@ -28,6 +28,9 @@ describe('a shared role used by more instances than the run keeps', () => {
   it('is not changed when any of its users opted out, in the workflow as in the CLI', async () => {
     const cli = await planOn(simulate(world()), settingsFor({ remediationMode: 'dry-run' }));
     expect(cli.findings.find((f) => f.instanceId === first)?.remediations).toMatchObject([
+      { id: 'attach-core-policy', status: 'skipped', reason: 'shared-with-opted-out' },
+    ]);
+    expect(cli.findings.find((f) => f.instanceId === OPTED_OUT)?.remediations).toMatchObject([
       { id: 'attach-core-policy', status: 'skipped', reason: 'opted-out' },
     ]);
 
@@ -39,9 +42,10 @@ describe('a shared role used by more instances than the run keeps', () => {
       const store = new RunStore(dynamo.client, dynamo.tableName, () => result.account.now());
       const item = await store.getRunItem<FindingItem>(runId, findingKey(first));
       expect(item.finding.remediations).toMatchObject([
-        { id: 'attach-core-policy', status: 'skipped', reason: 'opted-out' },
+        { id: 'attach-core-policy', status: 'skipped', reason: 'shared-with-opted-out' },
       ]);
-      expect(item.finding.remediations[0]?.alsoAffects).toContain(OPTED_OUT);
+      expect(item.finding.remediations[0]?.detail).toContain(OPTED_OUT);
+      expect(item.finding.remediations[0]?.alsoAffectsCount).toBe(59);
     });
   });
 });

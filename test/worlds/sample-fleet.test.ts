@@ -133,8 +133,9 @@ describe('sample-fleet.json', () => {
 
   it('plans the safe fixes: IMDS, one policy for a shared role, none for an opted-out instance', () => {
     const remediations = (name: string) => findingOf(scanned, name).remediations;
+    // enforce-imdsv2 is off by default: a disabled endpoint is listed and left alone.
     expect(remediations('batch-worker-2')).toMatchObject([
-      { id: 'enforce-imdsv2', status: 'planned', reason: 'dry-run' },
+      { id: 'enforce-imdsv2', status: 'skipped', reason: 'not-enabled' },
     ]);
     const [first, second] = ['legacy-app-1', 'legacy-app-2'].map((n) => scanned.idOf(n)).sort();
     const shared = (id: string) =>
@@ -149,9 +150,8 @@ describe('sample-fleet.json', () => {
     expect(remediations('batch-legacy-1')).toMatchObject([
       { id: 'attach-instance-profile', status: 'skipped', reason: 'opted-out' },
     ]);
-    expect(remediations('kafka-broker-2')).toMatchObject([
-      { id: 'enforce-imdsv2', status: 'skipped', reason: 'not-enabled' },
-    ]);
+    // Hardening optional tokens is not even listed while the setting is off.
+    expect(remediations('kafka-broker-2')).toEqual([]);
   });
 
   it('enforces IMDSv2 only where CloudWatch shows no IMDSv1 use', async () => {

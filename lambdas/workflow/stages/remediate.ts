@@ -1,14 +1,24 @@
 /**
  * `Plan and apply fixes`: plan across the whole run (so the cap holds for the run, not per
  * batch), honour the ledger's cooldown, apply when the mode is `on`, and store the outcomes.
+ *
+ * The table is not trusted to decide a change: the settings are read again from SSM (a forged
+ * META cannot switch the mode on), the roles are assessed now (who uses them, may they change),
+ * and each action re-reads what it depends on right before its write. The table only says which
+ * instances were diagnosed and with which causes.
  */
-import { type PlanSubject, planRemediations } from '../../engine/remediation/plan.ts';
+
+import { assessRoles } from '../../aws/role-assessment.ts';
+import { readRunSettings } from '../../aws/settings.ts';
+import { type PlanSubject, planRemediations, rolesToAssess } from '../../engine/remediation/plan.ts';
+import type { Remediation } from '../../engine/report-model.ts';
 import { applyPlan } from '../../pipeline/apply.ts';
+import { fromOutcome } from '../../pipeline/journal.ts';
 import type { RemediateInput, RemediateOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
-import { TableJournal } from '../journal.ts';
+import { changesOf, readJournal, TableJournal } from '../journal.ts';
 import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
-import type { FindingItem, ProfilesItem, RunMeta } from '../run-data.ts';
+import type { FindingItem, RunMeta } from '../run-data.ts';
 
 /** The message of the one log line per change. */
 export const CHANGE_LOG_MESSAGE = 'ssm-doctor change';
@@ -18,37 +28,82 @@ export async function remediateRun(
   input: RemediateInput,
 ): Promise<RemediateOutput> {
   const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
+  const { settings } = await readRunSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
   const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
-  const profiles = await deps.store.queryRunItems<ProfilesItem>(input.runId, 'PROFILES#');
   const now = deps.clock();
   const ledger = await deps.store.getLedger<LedgerEntry>(items.map((item) => item.finding.instanceId));
-  const plans = planRemediations(
-    items.map((item) => item.subject),
-    {
-      settings: meta.settings,
-      instancesByProfile: new Map(profiles.flatMap((item) => Object.entries(item.users))),
-      optedOut: new Set(profiles.flatMap((item) => item.optedOut)),
-      coolingDown: coolingDownFrom(ledger, now),
-    },
-  );
+  const subjects = items.map((item) => item.subject);
+  const ownProfile = deps.env.REMEDIATION_INSTANCE_PROFILE_NAME;
+  const roles =
+    settings.remediationMode === 'off'
+      ? new Map()
+      : await assessRoles(deps.clients, rolesToAssess(subjects), { ownProfile });
+  const plans = planRemediations(subjects, { settings, roles, coolingDown: coolingDownFrom(ledger, now) });
+  // A retried stage resumes from the journal, not from a fresh plan: a change this run already made
+  // reads as "would not help" or "already fixed" to a planner that sees the world after it.
+  const made = await changesMadeByThisRun(deps, input.runId);
   const planned = items.map((item) => ({
     ...item.finding,
-    remediations: plans.get(item.finding.instanceId) ?? [],
+    remediations: (plans.get(item.finding.instanceId) ?? []).map((r) =>
+      resumeFromJournal(r, item.finding.instanceId, made),
+    ),
   }));
   const { findings, counts } = await applyPlan(deps.clients, planned, {
-    settings: meta.settings,
+    settings,
     partition: meta.identity.partition,
-    instanceProfile: deps.env.REMEDIATION_INSTANCE_PROFILE_NAME,
+    instanceProfile: ownProfile,
     // One structured line per change (README "Safety" has the Logs Insights query that finds them).
     log: (entry) => deps.log(CHANGE_LOG_MESSAGE, { runId: input.runId, ...entry }),
     now: deps.clock,
     // Journal hook: intent before each write, outcome after; a retried stage resumes from it.
     journal: new TableJournal(deps.store.client, deps.store.tableName, input.runId),
   });
-  const subjects = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
+  const bySubject = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
   await deps.store.putFindings(
     input.runId,
-    findings.map((finding) => ({ finding, subject: subjects.get(finding.instanceId) as PlanSubject })),
+    findings.map((finding) => ({ finding, subject: bySubject.get(finding.instanceId) as PlanSubject })),
   );
   return { planned: counts.planned, applied: counts.applied, failed: counts.failed };
+}
+
+type MadeChange = ReturnType<typeof changesOf>[number];
+
+/** What this run's journal records as applied, or begun (an intent with no outcome), by fix and target. */
+async function changesMadeByThisRun(
+  deps: StageDeps<'remediate'>,
+  runId: string,
+): Promise<Map<string, MadeChange>> {
+  const lines = await readJournal(deps.store.client, deps.store.tableName, runId);
+  const made = new Map<string, MadeChange>();
+  for (const change of changesOf(lines)) {
+    if (change.event === 'intent' || change.status === 'applied')
+      made.set(`${change.fix}#${change.target}`, change);
+  }
+  return made;
+}
+
+/**
+ * A remediation the fresh plan skips although this run made (or began) that change: the instance
+ * it was made for takes the journalled outcome, or is planned again so the applier re-reads it,
+ * finds it made and journals it as this run's; another instance sharing the change is covered by it.
+ */
+function resumeFromJournal(
+  remediation: Remediation,
+  instanceId: string,
+  made: ReadonlyMap<string, MadeChange>,
+): Remediation {
+  const change = made.get(`${remediation.id}#${remediation.target}`);
+  if (!change || remediation.status !== 'skipped') return remediation;
+  const { reason: _skipped, ...rest } = remediation;
+  if (change.instanceId === instanceId) {
+    return change.event === 'outcome'
+      ? fromOutcome(remediation, change)
+      : { ...rest, status: 'planned', reason: 'resuming this run' };
+  }
+  return {
+    ...rest,
+    status: 'planned',
+    reason: `same change as for ${change.instanceId}`,
+    coveredBy: change.instanceId,
+  };
 }

@@ -28,6 +28,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     generatedAt: now,
     settings: meta.settings,
     summary: meta.summary,
+    ...(meta.ignored ? { ignored: meta.ignored } : {}),
     findings: items.map((item) => item.finding),
     // Areas a batch could not read are the run's problems too, whichever batch met them.
     errors: [...meta.errors, ...unreadableErrors(items.map((item) => item.finding))],

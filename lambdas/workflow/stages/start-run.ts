@@ -7,13 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { Instance } from '@aws-sdk/client-ec2';
 import { readRunDhmc } from '../../aws/collect.ts';
 import { readInventory } from '../../aws/inventory.ts';
-import { readSettings } from '../../aws/settings.ts';
+import { readRunSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import { instancesByProfile } from '../../engine/fleet.ts';
 import { optedOutInstances } from '../../engine/remediation/plan.ts';
-import type { RunError } from '../../engine/report-model.ts';
-import type { ParsedSettings } from '../../engine/settings.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchItem, CandidateRef, ProfilesItem, RunMeta } from '../run-data.ts';
@@ -31,12 +29,12 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     return { runId, locked: true, batches: [], candidates: 0, verifyWaitSeconds: 0 };
   }
   try {
-    const read = await readSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
-    const { settings, errors } = withMissingSettings(read, deps.env.SETTINGS_PREFIX);
+    const { settings, errors } = await readRunSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
     // Where the stage runs is its deployment's, not a question for STS.
     const identity = { accountId: deps.env.ACCOUNT_ID, partition: deps.env.PARTITION };
     const inventory = await readInventory(deps.clients);
-    const { candidates, summary } = discover(inventory.instances, inventory.registrations, settings, now);
+    const discovery = discover(inventory.instances, inventory.registrations, settings, now);
+    const { candidates, summary } = discovery;
     const batches = batchesOf([...candidates].sort(byProfileThenVpc), deps.batchSize);
     const profiles = profileItems(candidates, inventory.instances);
     await Promise.all([
@@ -51,8 +49,9 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
       identity,
       region: deps.clients.region,
       settings,
-      errors,
+      errors: [...errors, ...discovery.errors],
       summary,
+      ignored: discovery.ignored,
       batchCount: batches.length,
       ...(candidates.length ? { dhmc: await readRunDhmc(deps.clients) } : {}),
     };
@@ -103,24 +102,6 @@ function keptUsers(ids: readonly string[], optedOut: ReadonlySet<string>): strin
   return ids.filter(
     (id, i) => i < PROFILE_USERS_KEPT || (optedOut.has(id) && optedOutKept++ < PROFILE_USERS_KEPT),
   );
-}
-
-/**
- * A setting missing from Parameter Store (deleted, or a prefix typo) is a configuration problem
- * the email names. Its default applies, but nothing is widened by it: the run is told so, and
- * fixes are off for this run, as with an invalid value.
- */
-function withMissingSettings(read: ParsedSettings & { missing: string[] }, prefix: string): ParsedSettings {
-  if (!read.missing.length) return read;
-  const missing: RunError[] = read.missing.map((name) => ({
-    code: 'MissingSetting',
-    parameter: name,
-    message: `Setting ${prefix}${name} is not in Parameter Store (the stack creates it: was it deleted?). Using its default, and remediation is off for this run.`,
-  }));
-  return {
-    settings: { ...read.settings, remediationMode: 'off' },
-    errors: [...read.errors, ...missing],
-  };
 }
 
 function refOf(candidate: Candidate): CandidateRef {

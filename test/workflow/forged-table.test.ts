@@ -1,0 +1,119 @@
+/**
+ * The remediate function trusts the table for nothing that decides a change. Someone with only
+ * DynamoDB and Lambda rights forges a META (mode on, IMDSv2 on) and a finding whose subject says
+ * IMDSv1 is unused, then invokes the stage: the settings come from SSM, the usage from CloudWatch,
+ * and the account is left as it was.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { createClients } from '../../lambdas/aws/clients.ts';
+import { readOk } from '../../lambdas/engine/readout.ts';
+import type { Finding } from '../../lambdas/engine/report-model.ts';
+import { DEFAULT_SETTINGS } from '../../lambdas/engine/settings.ts';
+import { SimulatedAccount } from '../../lambdas/sim/account.ts';
+import type { World } from '../../lambdas/sim/world.ts';
+import { remediateRun } from '../../lambdas/workflow/stages/remediate.ts';
+import { RunStore } from '../../lambdas/workflow/store.ts';
+import { buildWorld } from '../remediation/worlds.ts';
+import { seededParameters } from '../support/local/run-locally.ts';
+import { withTable } from './harness.ts';
+
+const A = 'i-0000000000000000a';
+const PREFIX = '/ssm-doctor/';
+
+const finding: Finding = {
+  instanceId: A,
+  name: '000a',
+  ssmStatus: 'NotRegistered',
+  rootCause: 'ROLE_MISSING_SSM_PERMISSIONS',
+  causes: ['ROLE_MISSING_SSM_PERMISSIONS'],
+  checks: [],
+  remediations: [],
+  nextSteps: [],
+  instance: { platform: 'linux', instanceProfileArn: 'arn:aws:iam::111122223333:instance-profile/good' },
+};
+
+async function forgeAndInvoke(world: World) {
+  return withTable(async (dynamo) => {
+    const account = new SimulatedAccount(world);
+    const clients = createClients({ region: account.region, simulated: account, maxAttempts: 1 });
+    const store = new RunStore(dynamo.client, dynamo.tableName, () => account.now());
+    await store.putRunItem('forged', 'META', {
+      runId: 'forged',
+      startedAt: account.now().toISOString(),
+      identity: { accountId: account.accountId, partition: 'aws' },
+      region: account.region,
+      settings: { ...DEFAULT_SETTINGS, remediationMode: 'on', enforceImdsV2: true },
+      errors: [],
+      summary: {},
+      batchCount: 1,
+    });
+    await store.putFindings('forged', [
+      {
+        finding,
+        subject: {
+          instanceId: A,
+          causes: ['ROLE_MISSING_SSM_PERMISSIONS'],
+          optedOut: false,
+          instanceProfileArn: 'arn:aws:iam::111122223333:instance-profile/good',
+          roleName: 'good-role',
+          httpEndpoint: 'enabled',
+          httpTokens: 'optional',
+          metadataNoToken: readOk(0),
+        },
+      },
+    ]);
+    const before = JSON.stringify(account.snapshot());
+    const output = await remediateRun(
+      {
+        clients,
+        env: {
+          TABLE_NAME: dynamo.tableName,
+          SETTINGS_PREFIX: PREFIX,
+          REMEDIATION_INSTANCE_PROFILE_NAME: 'ssm-doctor-fix',
+        },
+        store,
+        clock: () => account.now(),
+        batchSize: 100,
+        log: () => {},
+      },
+      { runId: 'forged' },
+    );
+    const stored = await store.queryRunItems<{ finding: Finding }>('forged', 'FINDING#');
+    return { output, unchanged: JSON.stringify(account.snapshot()) === before, stored, account };
+  });
+}
+
+const spec = {
+  instances: [{ id: A, profile: 'good', tokens: 'optional' as const }],
+  profiles: { good: 'good-role' },
+  coreRoles: ['good-role'],
+  metadataNoToken: { [A]: 5000 },
+};
+
+describe('a forged table item driving the remediate function', () => {
+  it('changes nothing while SSM says dry-run (the default), whatever META says', async () => {
+    // Every setting in Parameter Store, as a deploy leaves it (a missing one would turn fixes off anyway).
+    const { output, unchanged, stored } = await forgeAndInvoke(
+      seededParameters(buildWorld(spec), { 'remediation-mode': 'dry-run' }),
+    );
+    expect(output.applied).toBe(0);
+    expect(unchanged).toBe(true);
+    // Tokens optional and the setting off in SSM: the IMDS fix is not even listed, and the role
+    // the forged cause names is found already allowed.
+    expect(stored[0]?.finding.remediations).toMatchObject([
+      { id: 'attach-core-policy', status: 'skipped', reason: 'would-not-help' },
+    ]);
+  });
+
+  it('changes nothing even with SSM saying on, because IMDSv1 usage is re-read from CloudWatch', async () => {
+    const world = seededParameters(buildWorld(spec), { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' });
+    const { output, unchanged, stored } = await forgeAndInvoke(world);
+    expect(output.applied).toBe(0);
+    expect(unchanged).toBe(true);
+    expect(stored[0]?.finding.remediations).toMatchObject([
+      { id: 'attach-core-policy', status: 'skipped', reason: 'would-not-help' },
+      { id: 'enforce-imdsv2', status: 'skipped', reason: 'imdsv1-in-use' },
+    ]);
+  });
+});
