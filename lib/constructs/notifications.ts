@@ -53,23 +53,24 @@ export class Notifications extends Construct {
   private allowCloudWatchAlarms(): void {
     const stack = Stack.of(this);
     const cloudwatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const thisAccountsAlarms = {
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    };
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowThisAccountsAlarms',
         principals: [cloudwatch],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: {
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
+        conditions: thisAccountsAlarms,
       }),
     );
     this.key.addToResourcePolicy(
@@ -79,17 +80,7 @@ export class Notifications extends Construct {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         // Only for this account's alarms (confused deputy: CloudWatch acting for someone else).
-        conditions: {
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
+        conditions: thisAccountsAlarms,
       }),
     );
   }
