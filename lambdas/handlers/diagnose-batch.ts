@@ -1,12 +1,7 @@
-/** Workflow task `Diagnose batch`: facts and checks for one batch (lambdas/workflow/stages/diagnose-batch.ts). */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+/** Workflow task `Diagnose batch`: checks for one batch on its shared facts (lambdas/workflow/stages/diagnose-batch.ts). */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { diagnoseBatch } from '../workflow/stages/diagnose-batch.ts';
 import { stageHandler } from './wiring.ts';
 
-export const handler = stageHandler(
-  'diagnose-batch',
-  { ec2: EC2Client, iam: IAMClient, cloudwatch: CloudWatchClient },
-  diagnoseBatch,
-);
+export const handler = stageHandler('diagnose-batch', { ec2: EC2Client, s3: S3Client }, diagnoseBatch);

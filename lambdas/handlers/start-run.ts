@@ -1,12 +1,14 @@
-/** Workflow task `Start run`: lock, settings, discovery, batches (lambdas/workflow/stages/start-run.ts). */
+/** Workflow task `Start run`: lock, settings, discovery, shared facts, batches (lambdas/workflow/stages/start-run.ts). */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { startRun } from '../workflow/stages/start-run.ts';
 import { stageHandler } from './wiring.ts';
 
 export const handler = stageHandler(
   'start-run',
-  { ec2: EC2Client, ssm: SSMClient, iam: IAMClient },
+  { ec2: EC2Client, ssm: SSMClient, iam: IAMClient, cloudwatch: CloudWatchClient, s3: S3Client },
   startRun,
 );

@@ -4,7 +4,8 @@
  * explain, where boot failures or a crashing agent are the likely story.
  */
 
-import { collectFacts, type FactClients } from '../aws/collect.ts';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { factsOf, type SharedFacts } from '../aws/collect.ts';
 import { readConsoleOutputs } from '../aws/instance.ts';
 import type { RootCause } from '../engine/causes.ts';
 import { diagnose } from '../engine/diagnose.ts';
@@ -25,18 +26,20 @@ export interface DiagnosedBatch {
   subjects: PlanSubject[];
 }
 
+/** `shared`: what the candidates share, collected beforehand (`collectSharedFacts`), at least their slice. */
 export async function diagnoseCandidates(
-  clients: FactClients,
+  ec2: EC2Client,
   run: RunContext,
   candidates: readonly Candidate[],
+  shared: SharedFacts,
   dhmc: Readout<DhmcPicture>,
 ): Promise<DiagnosedBatch> {
-  const facts = await collectFacts(clients, run, candidates, dhmc);
+  const facts = factsOf(shared, run, candidates, dhmc);
   const findings = facts.map((f) => diagnose(f));
   const unexplained = findings.filter((f) => CONSOLE_WORTHY.has(f.rootCause)).map((f) => f.instanceId);
   if (unexplained.length) {
     const typeOf = new Map(candidates.map((c) => [c.instance.InstanceId, c.instance.InstanceType]));
-    const outputs = await readConsoleOutputs(clients.ec2, unexplained, (id) => typeOf.get(id));
+    const outputs = await readConsoleOutputs(ec2, unexplained, (id) => typeOf.get(id));
     facts.forEach((f, i) => {
       const output = outputs.get(f.candidate.instance.InstanceId ?? '');
       if (!output) return;

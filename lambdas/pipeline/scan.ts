@@ -5,7 +5,7 @@
 
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients.ts';
-import { readRunDhmc } from '../aws/collect.ts';
+import { collectSharedFacts, readRunDhmc } from '../aws/collect.ts';
 import { type Inventory, readInventory } from '../aws/inventory.ts';
 import { assessRoles } from '../aws/role-assessment.ts';
 import { discover } from '../engine/discovery.ts';
@@ -45,7 +45,9 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
   );
   options.progress?.(`${summary.runningInstances} running instances, ${candidates.length} to diagnose…`);
   const { findings, subjects } = candidates.length
-    ? await diagnoseCandidates(clients, run, candidates, await readRunDhmc(clients))
+    ? await Promise.all([collectSharedFacts(clients, run, candidates), readRunDhmc(clients)]).then(
+        ([shared, dhmc]) => diagnoseCandidates(clients.ec2, run, candidates, shared, dhmc),
+      )
     : { findings: [], subjects: [] };
   // Who a role change reaches is read per role (every profile that holds it, every instance of
   // those), so a scan of chosen instances plans against the whole region too. Mode off plans nothing.

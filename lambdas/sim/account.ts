@@ -319,7 +319,12 @@ export class SimulatedAccount {
       publish: (message) => {
         this.published.push({ ...message });
       },
-      store: (object) => this.objects.push({ ...object }),
+      store: (object) => {
+        const same = this.objects.findIndex((o) => o.Bucket === object.Bucket && o.Key === object.Key);
+        if (same >= 0) this.objects.splice(same, 1);
+        this.objects.push({ ...object });
+      },
+      stored: (bucket, key) => this.objects.find((o) => o.Bucket === bucket && o.Key === key),
       emit: (event) => this.events.push({ ...event }),
       fixApplied: (instanceIds) => {
         bringOnline(world, instanceIds, this.now());

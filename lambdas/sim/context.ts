@@ -39,6 +39,8 @@ export interface SimContext {
   publish(message: PublishedMessage): void;
   /** An S3 object written (kept in the account's `objects`). */
   store(object: StoredObject): void;
+  /** The object under that bucket and key, if one was stored. */
+  stored(bucket: string, key: string): StoredObject | undefined;
   /** An EventBridge event accepted (kept in the account's `events`). */
   emit(event: PutEvent): void;
   /** A fix touched these instances: those listed in `simulation.onlineAfterFix` come online. */

@@ -178,6 +178,13 @@ const RULES: Record<string, (input: Input, scope: RequestScope) => Authorization
       context: globalKeys(scope),
     },
   ],
+  's3:GetObject': (input, scope) => [
+    {
+      action: 's3:GetObject',
+      resource: `arn:${scope.partition}:s3:::${str(input.Bucket) ?? ''}/${str(input.Key) ?? ''}`,
+      context: globalKeys(scope),
+    },
+  ],
   'events:PutEvents': (input, scope) => {
     // Each entry is authorized against the bus it names (the default bus when it names none).
     const buses = new Set(

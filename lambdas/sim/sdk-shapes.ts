@@ -79,6 +79,9 @@ function toDate(value: unknown): unknown {
 
 function toBytes(value: unknown): unknown {
   if (value instanceof Uint8Array) return value;
+  // A streaming body (S3 GetObject) is handed over as the stream the SDK would give.
+  if (typeof (value as { transformToByteArray?: unknown } | null)?.transformToByteArray === 'function')
+    return value;
   return typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : undefined;
 }
 

@@ -86,6 +86,30 @@ export function nextLedgerEntry(
   };
 }
 
+/**
+ * How long an unchanged entry goes unwritten: its `lastSeen` may lag by this much, and it is
+ * rewritten before its expiry (store.ts, 90 days) can drop a problem that is still open.
+ */
+export const LEDGER_REFRESH_DAYS = 7;
+
+/** Whether `next` says anything `previous` does not: otherwise the write is skipped (README "Scale"). */
+export function ledgerNeedsWrite(previous: LedgerEntry | undefined, next: LedgerEntry, now: Date): boolean {
+  if (!previous) return true;
+  const { lastSeen: before, ...was } = previous;
+  const { lastSeen: _after, ...is } = next;
+  if (canonical(was) !== canonical(is)) return true;
+  return now.getTime() - new Date(before).getTime() >= LEDGER_REFRESH_DAYS * 86_400_000;
+}
+
+/** JSON with keys sorted: an entry read back from DynamoDB keeps no key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
 /** The planner's cooldown question, answered from the ledger. */
 export function coolingDownFrom(entries: ReadonlyMap<string, LedgerEntry>, now: Date) {
   const since = now.getTime() - FIX_COOLDOWN_HOURS * 3_600_000;

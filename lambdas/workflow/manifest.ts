@@ -43,6 +43,11 @@ export interface StageManifest {
   /** Puts finding-change and failed-run events on the account's default event bus. */
   emitsEvents: boolean;
   /**
+   * The run's work objects in the report bucket (`work/…`, workflow/work-objects.ts): what it
+   * hands on (`put`) and what it takes from the stages before it (`get`).
+   */
+  work: readonly ('get' | 'put')[];
+  /**
    * `failure`: the run lock item, the outbox (workflow/outbox.ts) and reading the change journal
    * (workflow/journal.ts); `run`: the whole table (the run's items, ledger, journal, outbox, lock).
    */
@@ -53,66 +58,74 @@ export interface StageManifest {
 export const STAGES = {
   'start-run': {
     state: 'Start run',
-    description: 'Takes the run lock, reads settings, discovers candidates',
-    clients: ['ec2', 'ssm', 'iam'],
-    // DHMC is read once per run here and handed to every batch.
-    reads: ['runningInstances', 'registrations', 'dhmc'],
-    fixes: [],
-    readsSettings: true,
-    publishes: false,
-    archivesReports: false,
-    emitsEvents: false,
-    table: 'run',
-    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'ACCOUNT_ID', 'PARTITION'],
-  },
-  'diagnose-batch': {
-    state: 'Diagnose batch',
-    description: 'Collects facts for one batch and runs the checks',
-    clients: ['ec2', 'iam', 'cloudwatch'],
+    description: 'Takes the run lock, reads settings, discovers candidates, collects what they share',
+    clients: ['ec2', 'ssm', 'iam', 'cloudwatch', 's3'],
+    // What candidates share is read once per run here (network per VPC, statuses, images, IAM,
+    // DHMC, IMDSv1 usage) and handed to each batch as the slice it uses.
     reads: [
       'runningInstances',
+      'registrations',
+      'dhmc',
       'instanceStatus',
       'images',
-      'consoleOutput',
       'network',
       'instanceProfile',
       'metadataUsage',
     ],
     fixes: [],
+    readsSettings: true,
+    publishes: false,
+    archivesReports: false,
+    emitsEvents: false,
+    work: ['put'],
+    table: 'run',
+    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'ACCOUNT_ID', 'PARTITION', 'REPORT_BUCKET'],
+  },
+  'diagnose-batch': {
+    state: 'Diagnose batch',
+    description: 'Re-reads one batch of instances, runs the checks on the shared facts, reads console output',
+    clients: ['ec2', 's3'],
+    // Its own reads are per instance: the instances again (one that stopped drops out) and the
+    // console output of those the checks could not explain.
+    reads: ['runningInstances', 'consoleOutput'],
+    fixes: [],
     readsSettings: false,
     publishes: false,
     archivesReports: false,
     emitsEvents: false,
+    work: ['get', 'put'],
     table: 'run',
-    env: ['TABLE_NAME'],
+    env: ['TABLE_NAME', 'REPORT_BUCKET'],
   },
   remediate: {
     state: 'Plan and apply fixes',
     description: 'Plans and applies the safe fixes within the rails',
     // Acts only on what is real now: the settings are re-read from SSM (never taken from the
     // table), and each fix re-reads the instance, role and IMDSv1 usage it depends on.
-    clients: ['ec2', 'iam', 'cloudwatch', 'ssm'],
+    clients: ['ec2', 'iam', 'cloudwatch', 'ssm', 's3'],
     reads: [],
     fixes: ['attach-instance-profile', 'attach-core-policy', 'enforce-imdsv2'],
     readsSettings: true,
     publishes: false,
     archivesReports: false,
     emitsEvents: false,
+    work: ['get', 'put'],
     table: 'run',
-    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'REMEDIATION_INSTANCE_PROFILE_NAME'],
+    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'REMEDIATION_INSTANCE_PROFILE_NAME', 'REPORT_BUCKET'],
   },
   verify: {
     state: 'Verify',
     description: 'Re-reads SSM for the instances that were fixed',
-    clients: ['ssm'],
+    clients: ['ssm', 's3'],
     reads: ['registrations'],
     fixes: [],
     readsSettings: false,
     publishes: false,
     archivesReports: false,
     emitsEvents: false,
+    work: ['get', 'put'],
     table: 'run',
-    env: ['TABLE_NAME'],
+    env: ['TABLE_NAME', 'REPORT_BUCKET'],
   },
   report: {
     state: 'Report and notify',
@@ -125,6 +138,7 @@ export const STAGES = {
     publishes: true,
     archivesReports: true,
     emitsEvents: true,
+    work: ['get'],
     table: 'run',
     env: ['TABLE_NAME', 'TOPIC_ARN', 'REPORT_BUCKET'],
   },
@@ -138,6 +152,7 @@ export const STAGES = {
     publishes: true,
     archivesReports: false,
     emitsEvents: true,
+    work: [],
     table: 'failure',
     env: ['TABLE_NAME', 'TOPIC_ARN', 'ACCOUNT_ID'],
   },

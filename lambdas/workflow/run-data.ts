@@ -1,5 +1,6 @@
 /** The shapes the stages keep in the table between tasks. */
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
+import type { SharedFacts } from '../aws/collect.ts';
 import type { Identity } from '../aws/identity.ts';
 import type { DhmcPicture, SsmStatus } from '../engine/facts.ts';
 import type { Readout } from '../engine/readout.ts';
@@ -22,14 +23,6 @@ export interface RunMeta {
   dhmc?: Readout<DhmcPicture>;
 }
 
-/** Who uses some of the candidates' instance profiles (`PROFILES#<nnnnn>`, a bounded number per item). */
-export interface ProfilesItem {
-  /** Running instances per profile: who a role change reaches (the first 50, plus opted-out ones). */
-  users: Record<string, string[]>;
-  /** Opted-out instances among those users: a shared-role change would reach them too. */
-  optedOut: string[];
-}
-
 /** A candidate by reference: the batch re-reads the instance itself, so a vanished one drops out. */
 export interface CandidateRef {
   instanceId: string;
@@ -40,11 +33,33 @@ export interface CandidateRef {
   >;
 }
 
-export interface BatchItem {
+/** One batch as `Start run` hands it on (`batch-<n>`): its candidates and the facts they share. */
+export interface BatchObject {
   candidates: CandidateRef[];
+  facts: SharedFacts;
 }
 
 export interface FindingItem {
   finding: Finding;
   subject: PlanSubject;
+}
+
+/** A batch's findings (`findings-<n>`). */
+export interface FindingsObject {
+  items: FindingItem[];
+}
+
+/** What `Diagnose batch` records in the table once its findings object is written (`DONE#<n>`). */
+export interface BatchDone {
+  batchIndex: number;
+  findings: number;
+  /** Candidates of the batch that were no longer running when it ran. */
+  dropped: number;
+}
+
+/** What a failed attempt of `Diagnose batch` leaves in the table (`FAILED#<n>`): the error, for the report. */
+export interface BatchFailed {
+  batchIndex: number;
+  error: string;
+  at: string;
 }

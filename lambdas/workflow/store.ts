@@ -1,16 +1,22 @@
 /**
- * The run's table. Step Functions carries references only; everything that grows with the fleet
- * lives here, under one run partition (expiring after a week), beside the run lock and the
- * per-instance ledger that outlive runs.
+ * The run's table. Step Functions carries references only; what grows with the fleet (batches,
+ * findings, outcomes) is handed on as work objects in S3 (workflow/work-objects.ts). The table
+ * keeps the small things a run must be sure of, and the memory between runs:
  *
  *   pk            sk               what
  *   LOCK          RUN              the run lock (conditional put, expires by itself)
- *   RUN#<id>      META             settings, identity, summary, errors of the run
- *   RUN#<id>      BATCH#<nnnnn>    candidate references of one batch
- *   RUN#<id>      PROFILES#<nnnnn> who uses some of the candidates' instance profiles
- *   RUN#<id>      FINDING#<i-…>    one finding and its plan subject
+ *   RUN#<id>      META             settings, identity, summary, errors of the run (a week)
+ *   RUN#<id>      DONE#<nnnnn>     a batch diagnosed: its findings object is complete
+ *   RUN#<id>      FAILED#<nnnnn>   the error of a batch's last failed attempt
+ *   RUN#<id>      VERIFIED         Verify ran: its verification object is there
  *   RUN#<id>      REPORT           the final report's summary (what the email was built from)
  *   INSTANCE#<i>  LEDGER           first/last seen, cause, fixes tried, last notified
+ *   OPEN#<s>      <i-…>            the open-problem set: one item per instance with an open problem,
+ *                                  spread over OPEN_SHARDS partitions so none holds the fleet
+ *
+ * Per candidate and run, the table is written only where something changed: a ledger entry when
+ * its news changed (or to keep it from expiring), an open-problem item when a problem opens or
+ * closes (README "Scale").
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -23,24 +29,40 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { LOCK_SECONDS } from './deps.ts';
-import type { FindingItem } from './run-data.ts';
+import { mapLimit } from './map-limit.ts';
 
 const RUN_DATA_DAYS = 7;
 /** How far in the future a lock's `acquiredAt` may be before it is taken for a bogus item. */
 const LOCK_CLOCK_SKEW_SECONDS = 300;
 const LEDGER_DAYS = 90;
+/** Partitions of the open-problem set: enough that none takes a whole large fleet's writes. */
+export const OPEN_SHARDS = 16;
+/** Table writes at once from one stage: well inside on-demand capacity, and bounded memory. */
+const WRITES_AT_ONCE = 25;
+/** The single open-problem item of earlier versions: read once more, then removed. */
+const LEGACY_OPEN = { pk: 'LEDGER', sk: 'OPEN' } as const;
 
 /** The partition of the run lock: the only item `Notify failure` may touch. */
 export const LOCK_PARTITION_KEY = 'LOCK';
 
 export const runKey = (runId: string) => `RUN#${runId}`;
-export const batchKey = (index: number) => `BATCH#${String(index).padStart(5, '0')}`;
-export const profilesKey = (index: number) => `PROFILES#${String(index).padStart(5, '0')}`;
-export const findingKey = (instanceId: string) => `FINDING#${instanceId}`;
+export const batchDoneKey = (index: number) => `DONE#${String(index).padStart(5, '0')}`;
+export const batchFailedKey = (index: number) => `FAILED#${String(index).padStart(5, '0')}`;
+export const VERIFIED_ITEM = 'VERIFIED';
 export const ledgerKey = (instanceId: string) => `INSTANCE#${instanceId}`;
+export const openShardKey = (instanceId: string) => `OPEN#${shardOf(instanceId)}`;
+
+/** A stable shard for an id (FNV-1a), so an instance's open item is always in the same partition. */
+function shardOf(instanceId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < instanceId.length; i++) hash = Math.imul(hash ^ instanceId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % OPEN_SHARDS;
+}
 
 export class RunStore {
   private readonly doc: DynamoDBDocumentClient;
+  /** Whether `openProblemIds` met the single item of earlier versions. */
+  private legacyOpenSet = false;
 
   constructor(
     /** The table's client and name, for the journal and the outbox (workflow/journal.ts, outbox.ts). */
@@ -128,17 +150,19 @@ export class RunStore {
     );
   }
 
-  /** Each finding with its plan subject, one item per instance (stages rewrite them as the run goes on). */
-  async putFindings(runId: string, items: readonly FindingItem[]): Promise<void> {
-    await Promise.all(items.map((item) => this.putRunItem(runId, findingKey(item.finding.instanceId), item)));
+  async getRunItem<T>(runId: string, sk: string): Promise<T> {
+    const data = await this.findRunItem<T>(runId, sk);
+    if (data === undefined)
+      throw new Error(`Run ${runId} has no ${sk} item: it expired or was never written.`);
+    return data;
   }
 
-  async getRunItem<T>(runId: string, sk: string): Promise<T> {
+  /** The item's data, or `undefined` when there is none. */
+  async findRunItem<T>(runId: string, sk: string): Promise<T | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: runKey(runId), sk } }),
     );
-    if (!Item) throw new Error(`Run ${runId} has no ${sk} item: it expired or was never written.`);
-    return Item.data as T;
+    return Item?.data as T | undefined;
   }
 
   /** Every item of the run whose sort key starts with the prefix (paginated to the end). */
@@ -177,13 +201,32 @@ export class RunStore {
     return entries;
   }
 
+  /** The ids in the open-problem set (and in the single item earlier versions kept). */
+  async openProblemIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    await Promise.all(
+      Array.from({ length: OPEN_SHARDS }, async (_, shard) => {
+        const pages = paginateQuery(
+          { client: this.doc },
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `OPEN#${shard}` },
+            ProjectionExpression: 'sk',
+          },
+        );
+        for await (const page of pages) for (const item of page.Items ?? []) ids.add(String(item.sk));
+      }),
+    );
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: LEGACY_OPEN }));
+    this.legacyOpenSet = Boolean(Item);
+    for (const id of (Item?.instanceIds as string[] | undefined) ?? []) ids.add(id);
+    return ids;
+  }
+
   /** Ledger entries of instances that had a problem: to notice recoveries. */
   async openLedgerEntries<T>(): Promise<Map<string, T>> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: 'LEDGER', sk: 'OPEN' } }),
-    );
-    const ids = (Item?.instanceIds as string[] | undefined) ?? [];
-    return this.getLedger<T>(ids);
+    return this.getLedger<T>([...(await this.openProblemIds())]);
   }
 
   async putLedger(instanceId: string, data: object): Promise<void> {
@@ -200,14 +243,28 @@ export class RunStore {
     );
   }
 
-  /** The ids of instances with an open problem, one small item, so recoveries need no scan. */
-  async putOpenLedgerIds(instanceIds: readonly string[]): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: 'LEDGER', sk: 'OPEN', instanceIds: [...instanceIds] },
-      }),
+  /** Ledger entries, a bounded number of writes at once. */
+  async putLedgers(entries: readonly { instanceId: string; data: object }[]): Promise<void> {
+    await mapLimit(entries, WRITES_AT_ONCE, (entry) => this.putLedger(entry.instanceId, entry.data));
+  }
+
+  /**
+   * Brings the open-problem set from `before` to `after`: an item put for each problem that
+   * opened, deleted for each that closed, nothing for the rest.
+   */
+  async updateOpenProblems(before: ReadonlySet<string>, after: ReadonlySet<string>): Promise<void> {
+    const opened = [...after].filter((id) => !before.has(id));
+    const closed = [...before].filter((id) => !after.has(id));
+    await mapLimit([...opened, ...closed], WRITES_AT_ONCE, (id) =>
+      after.has(id)
+        ? this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: openShardKey(id), sk: id } }))
+        : this.doc.send(
+            new DeleteCommand({ TableName: this.tableName, Key: { pk: openShardKey(id), sk: id } }),
+          ),
     );
+    // The earlier single item, now carried into the set: removed so it is not read again.
+    if (this.legacyOpenSet)
+      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: LEGACY_OPEN }));
   }
 }
 

@@ -14,7 +14,13 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { type EnvName, STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
+import {
+  type EnvName,
+  STAGE_NAMES,
+  STAGES,
+  type StageManifest,
+  type StageName,
+} from '../../lambdas/workflow/manifest.ts';
 import { PUBLISH_ACKNOWLEDGEMENT, stageGrants } from '../iam/stage-policy.ts';
 import { DoctorFunction } from './doctor-function.ts';
 import type { RemediationProfile } from './remediation-profile.ts';
@@ -60,6 +66,7 @@ export class StageFunctions extends Construct {
       topic: props.topic,
       settingsRead: () => props.settings.readStatement(),
       reportWrite: () => props.reportBucket.writeGrant(),
+      work: (access: StageManifest['work']) => props.reportBucket.workGrant(access),
       fixScope: {
         partition: stack.partition,
         accountId: stack.account,

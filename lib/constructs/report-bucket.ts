@@ -8,10 +8,14 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { StageManifest } from '../../lambdas/workflow/manifest.ts';
+import { WORK_PREFIX } from '../../lambdas/workflow/work-objects.ts';
 import type { Grant } from '../iam/stage-policy.ts';
 
 export const REPORT_PREFIX = 'runs/';
 const KEPT_DAYS = 400;
+/** A run's work objects are read within the run (an hour or two); kept a little longer to look into a failed one. */
+const WORK_KEPT_DAYS = 3;
 
 export class ReportBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -26,6 +30,7 @@ export class ReportBucket extends Construct {
       versioned: false,
       lifecycleRules: [
         { id: 'expire-reports', prefix: REPORT_PREFIX, expiration: Duration.days(KEPT_DAYS) },
+        { id: 'expire-run-work', prefix: WORK_PREFIX, expiration: Duration.days(WORK_KEPT_DAYS) },
         { id: 'abort-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -51,6 +56,25 @@ export class ReportBucket extends Construct {
       acknowledgements: {
         [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORT_PREFIX}*]`]:
           'The report function writes new objects under runs/<date>/<run id>/, whose names are not known in advance; s3:PutObject only, no read or delete.',
+      },
+    };
+  }
+
+  /** The run's work objects under `work/` (the manifest's `work`): get and/or put, no list, no delete. */
+  workGrant(access: StageManifest['work']): Grant {
+    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    const actions = access.map((a) => (a === 'get' ? 's3:GetObject' : 's3:PutObject'));
+    return {
+      statements: [
+        new PolicyStatement({
+          sid: 'RunWorkObjects',
+          actions,
+          resources: [this.bucket.arnForObjects(`${WORK_PREFIX}*`)],
+        }),
+      ],
+      acknowledgements: {
+        [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${WORK_PREFIX}*]`]:
+          'A run hands its batches, findings and outcomes on as objects under work/<run id>/, named per run; only s3:GetObject/PutObject as the stage needs, no list or delete, expiring after 3 days.',
       },
     };
   }

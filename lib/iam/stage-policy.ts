@@ -29,6 +29,8 @@ export interface StageGrantTargets {
   fixScope: PermissionScope;
   /** Putting one run's reports in the report bucket (`ReportBucket.writeGrant`). */
   reportWrite: () => Grant;
+  /** Putting or getting the run's work objects (`ReportBucket.workGrant`). */
+  work: (access: StageManifest['work']) => Grant;
 }
 
 export interface Grant {
@@ -186,6 +188,7 @@ export function stageGrants(stack: Stack, manifest: StageManifest, targets: Stag
       : []),
     fixGrant(manifest, targets.fixScope),
     ...(manifest.archivesReports ? [targets.reportWrite()] : []),
+    ...(manifest.work.length ? [targets.work(manifest.work)] : []),
     ...(manifest.emitsEvents ? [eventsGrant(stack)] : []),
   ];
 }

@@ -3,6 +3,7 @@
  * set its environment; each builds only its manifest's clients; production clients retry with the
  * SDK's adaptive strategy (tests use a zero-delay one, never production code paths).
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,14 +43,14 @@ describe('stageDeps', () => {
   it('gives the stage exactly its manifest variables', () => {
     const deps = stageDeps(
       'verify',
-      { ssm: SSMClient },
+      { ssm: SSMClient, s3: S3Client },
       { env: { ...runtime('verify').env, TOPIC_ARN: 'x' } },
     );
-    expect(deps.env).toEqual({ TABLE_NAME: 'value-of-TABLE_NAME' });
+    expect(deps.env).toEqual({ TABLE_NAME: 'value-of-TABLE_NAME', REPORT_BUCKET: 'value-of-REPORT_BUCKET' });
   });
 
   it('builds only the clients its handler names, and says so if a stage reaches for another', () => {
-    const deps = stageDeps('verify', { ssm: SSMClient }, runtime('verify'));
+    const deps = stageDeps('verify', { ssm: SSMClient, s3: S3Client }, runtime('verify'));
     expect(deps.clients.ssm).toBeInstanceOf(SSMClient);
     expect(() => (deps.clients as unknown as { ec2: unknown }).ec2).toThrow(
       'No ec2 client was wired for this function',
@@ -57,7 +58,7 @@ describe('stageDeps', () => {
   });
 
   it('retries with the SDK adaptive strategy in production', async () => {
-    const deps = stageDeps('verify', { ssm: SSMClient }, runtime('verify'));
+    const deps = stageDeps('verify', { ssm: SSMClient, s3: S3Client }, runtime('verify'));
     const strategy = await deps.clients.ssm.config.retryStrategy();
     expect(strategy).toBeInstanceOf(AdaptiveRetryStrategy);
     expect(await deps.clients.ssm.config.maxAttempts()).toBe(5);

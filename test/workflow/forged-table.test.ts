@@ -12,8 +12,10 @@ import type { Finding } from '../../lambdas/engine/report-model.ts';
 import { DEFAULT_SETTINGS } from '../../lambdas/engine/settings.ts';
 import { SimulatedAccount } from '../../lambdas/sim/account.ts';
 import type { World } from '../../lambdas/sim/world.ts';
+import type { RemediationsObject } from '../../lambdas/workflow/run-findings.ts';
 import { remediateRun } from '../../lambdas/workflow/stages/remediate.ts';
-import { RunStore } from '../../lambdas/workflow/store.ts';
+import { batchDoneKey, RunStore } from '../../lambdas/workflow/store.ts';
+import { findingsObject, REMEDIATIONS_OBJECT, WorkObjects } from '../../lambdas/workflow/work-objects.ts';
 import { buildWorld } from '../remediation/worlds.ts';
 import { seededParameters } from '../support/local/run-locally.ts';
 import { withTable } from './harness.ts';
@@ -33,6 +35,8 @@ const finding: Finding = {
   instance: { platform: 'linux', instanceProfileArn: 'arn:aws:iam::111122223333:instance-profile/good' },
 };
 
+const BUCKET = 'ssm-doctor-reports-forged';
+
 async function forgeAndInvoke(world: World) {
   return withTable(async (dynamo) => {
     const account = new SimulatedAccount(world);
@@ -48,21 +52,25 @@ async function forgeAndInvoke(world: World) {
       summary: {},
       batchCount: 1,
     });
-    await store.putFindings('forged', [
-      {
-        finding,
-        subject: {
-          instanceId: A,
-          causes: ['ROLE_MISSING_SSM_PERMISSIONS'],
-          optedOut: false,
-          instanceProfileArn: 'arn:aws:iam::111122223333:instance-profile/good',
-          roleName: 'good-role',
-          httpEndpoint: 'enabled',
-          httpTokens: 'optional',
-          metadataNoToken: readOk(0),
+    const work = new WorkObjects(clients.s3, BUCKET, 'forged');
+    await store.putRunItem('forged', batchDoneKey(0), { batchIndex: 0, findings: 1, dropped: 0 });
+    await work.put(findingsObject(0), {
+      items: [
+        {
+          finding,
+          subject: {
+            instanceId: A,
+            causes: ['ROLE_MISSING_SSM_PERMISSIONS'],
+            optedOut: false,
+            instanceProfileArn: 'arn:aws:iam::111122223333:instance-profile/good',
+            roleName: 'good-role',
+            httpEndpoint: 'enabled',
+            httpTokens: 'optional',
+            metadataNoToken: readOk(0),
+          },
         },
-      },
-    ]);
+      ],
+    });
     const before = JSON.stringify(account.snapshot());
     const output = await remediateRun(
       {
@@ -71,6 +79,7 @@ async function forgeAndInvoke(world: World) {
           TABLE_NAME: dynamo.tableName,
           SETTINGS_PREFIX: PREFIX,
           REMEDIATION_INSTANCE_PROFILE_NAME: 'ssm-doctor-fix',
+          REPORT_BUCKET: BUCKET,
         },
         store,
         clock: () => account.now(),
@@ -79,7 +88,10 @@ async function forgeAndInvoke(world: World) {
       },
       { runId: 'forged' },
     );
-    const stored = await store.queryRunItems<{ finding: Finding }>('forged', 'FINDING#');
+    const { byInstance } = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
+    const stored = Object.entries(byInstance).map(([instanceId, entry]) => ({
+      finding: { ...finding, instanceId, remediations: entry.remediations } as Finding,
+    }));
     return { output, unchanged: JSON.stringify(account.snapshot()) === before, stored, account };
   });
 }

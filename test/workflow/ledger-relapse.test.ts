@@ -10,11 +10,14 @@ import { DEFAULT_SETTINGS } from '../../lambdas/engine/settings.ts';
 import { SimulatedAccount } from '../../lambdas/sim/account.ts';
 import type { StageDeps } from '../../lambdas/workflow/deps.ts';
 import { coolingDownFrom, type LedgerEntry } from '../../lambdas/workflow/ledger.ts';
-import type { FindingItem, RunMeta } from '../../lambdas/workflow/run-data.ts';
+import type { FindingsObject, RunMeta } from '../../lambdas/workflow/run-data.ts';
 import { reportRun } from '../../lambdas/workflow/stages/report.ts';
-import { findingKey, RunStore } from '../../lambdas/workflow/store.ts';
+import { batchDoneKey, RunStore } from '../../lambdas/workflow/store.ts';
+import { findingsObject, REMEDIATIONS_OBJECT, WorkObjects } from '../../lambdas/workflow/work-objects.ts';
 import { buildWorld } from '../remediation/worlds.ts';
 import { withTable } from './harness.ts';
+
+const BUCKET = 'ssm-doctor-reports-111122223333-eu-west-1';
 
 const A = 'i-0000000000000000a';
 const FIXED_AT = '2026-11-26T05:00:00.000Z';
@@ -58,6 +61,7 @@ describe('the ledger of an instance that relapses', () => {
       // Prepare: the fix was applied an hour ago, the instance recovered (not open any more) and is back.
       const account = new SimulatedAccount(buildWorld({ instances: [] }));
       const store = new RunStore(dynamo.client, dynamo.tableName, () => NOW);
+      const clients = createClients({ region: 'eu-west-1', simulated: account });
       const earlier: LedgerEntry = {
         instanceId: A,
         name: 'app-1',
@@ -67,18 +71,20 @@ describe('the ledger of an instance that relapses', () => {
         fixes: [{ id: 'attach-core-policy', target: 'app-role', status: 'applied', at: FIXED_AT }],
       };
       await store.putLedger(A, earlier);
-      await store.putOpenLedgerIds([]);
       await store.putRunItem('run-3', 'META', meta('run-3'));
-      await store.putRunItem('run-3', findingKey(A), {
-        finding: relapsed,
-        subject: { instanceId: A, causes: relapsed.causes, optedOut: false },
-      } satisfies FindingItem);
+      // What the run's earlier stages handed on: the batch's findings and the (empty) plan.
+      const work = new WorkObjects(clients.s3, BUCKET, 'run-3');
+      await work.put(findingsObject(0), {
+        items: [{ finding: relapsed, subject: { instanceId: A, causes: relapsed.causes, optedOut: false } }],
+      } satisfies FindingsObject);
+      await store.putRunItem('run-3', batchDoneKey(0), { batchIndex: 0, findings: 1, dropped: 0 });
+      await work.put(REMEDIATIONS_OBJECT, { byInstance: {} });
       const deps: StageDeps<'report'> = {
-        clients: createClients({ region: 'eu-west-1', simulated: account }),
+        clients,
         env: {
           TABLE_NAME: dynamo.tableName,
           TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:ssm-doctor-notifications',
-          REPORT_BUCKET: 'ssm-doctor-reports-111122223333-eu-west-1',
+          REPORT_BUCKET: BUCKET,
         },
         store,
         clock: () => NOW,

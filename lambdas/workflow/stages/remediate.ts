@@ -11,14 +11,16 @@
 import { assessRoles } from '../../aws/role-assessment.ts';
 import { readRunSettings } from '../../aws/settings.ts';
 import { type PlanSubject, planRemediations, rolesToAssess } from '../../engine/remediation/plan.ts';
-import type { Remediation } from '../../engine/report-model.ts';
+import type { Finding, Remediation } from '../../engine/report-model.ts';
 import { applyPlan } from '../../pipeline/apply.ts';
 import { fromOutcome } from '../../pipeline/journal.ts';
 import type { RemediateInput, RemediateOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { changesOf, readJournal, TableJournal } from '../journal.ts';
 import { coolingDownFrom, type LedgerEntry } from '../ledger.ts';
-import type { FindingItem, RunMeta } from '../run-data.ts';
+import type { RunMeta } from '../run-data.ts';
+import { batchOutcomes, findingPages, type RemediationsObject } from '../run-findings.ts';
+import { REMEDIATIONS_OBJECT, WorkObjects } from '../work-objects.ts';
 
 /** The message of the one log line per change. */
 export const CHANGE_LOG_MESSAGE = 'ssm-doctor change';
@@ -29,10 +31,19 @@ export async function remediateRun(
 ): Promise<RemediateOutput> {
   const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
   const { settings } = await readRunSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
-  const items = await deps.store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
+  const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, input.runId);
+  // A batch of full findings at a time: only what planning and applying use is kept.
+  const subjects: PlanSubject[] = [];
+  const findings: Finding[] = [];
+  const { done } = await batchOutcomes(deps.store, meta);
+  for await (const page of findingPages(work, done)) {
+    for (const item of page) {
+      subjects.push(item.subject);
+      findings.push({ ...item.finding, checks: [], nextSteps: [] });
+    }
+  }
   const now = deps.clock();
-  const ledger = await deps.store.getLedger<LedgerEntry>(items.map((item) => item.finding.instanceId));
-  const subjects = items.map((item) => item.subject);
+  const ledger = await deps.store.getLedger<LedgerEntry>(findings.map((f) => f.instanceId));
   const ownProfile = deps.env.REMEDIATION_INSTANCE_PROFILE_NAME;
   const roles =
     settings.remediationMode === 'off'
@@ -42,13 +53,13 @@ export async function remediateRun(
   // A retried stage resumes from the journal, not from a fresh plan: a change this run already made
   // reads as "would not help" or "already fixed" to a planner that sees the world after it.
   const made = await changesMadeByThisRun(deps, input.runId);
-  const planned = items.map((item) => ({
-    ...item.finding,
-    remediations: (plans.get(item.finding.instanceId) ?? []).map((r) =>
-      resumeFromJournal(r, item.finding.instanceId, made),
+  const planned = findings.map((finding) => ({
+    ...finding,
+    remediations: (plans.get(finding.instanceId) ?? []).map((r) =>
+      resumeFromJournal(r, finding.instanceId, made),
     ),
   }));
-  const { findings, counts } = await applyPlan(deps.clients, planned, {
+  const applied = await applyPlan(deps.clients, planned, {
     settings,
     partition: meta.identity.partition,
     instanceProfile: ownProfile,
@@ -58,11 +69,17 @@ export async function remediateRun(
     // Journal hook: intent before each write, outcome after; a retried stage resumes from it.
     journal: new TableJournal(deps.store.client, deps.store.tableName, input.runId),
   });
-  const bySubject = new Map(items.map((item) => [item.finding.instanceId, item.subject]));
-  await deps.store.putFindings(
-    input.runId,
-    findings.map((finding) => ({ finding, subject: bySubject.get(finding.instanceId) as PlanSubject })),
-  );
+  const byInstance: RemediationsObject['byInstance'] = {};
+  for (const finding of applied.findings) {
+    if (finding.remediations.length)
+      byInstance[finding.instanceId] = {
+        remediations: finding.remediations,
+        platform: finding.instance.platform,
+      };
+  }
+  // One object for the run, written once, whatever the mode.
+  await work.put(REMEDIATIONS_OBJECT, { byInstance } satisfies RemediationsObject);
+  const { counts } = applied;
   return { planned: counts.planned, applied: counts.applied, failed: counts.failed };
 }
 

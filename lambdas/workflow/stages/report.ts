@@ -6,21 +6,44 @@ import { putEvents } from '../../aws/events.ts';
 import { readOnline } from '../../aws/inventory.ts';
 import { storeReport } from '../../aws/report-archive.ts';
 import { buildReport } from '../../engine/report.ts';
+import type { Finding, RunError } from '../../engine/report-model.ts';
 import { unreadableErrors } from '../../engine/unreadable.ts';
 import type { ReportInput, ReportOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import { renderRunEmail } from '../email.ts';
 import { findingEvents } from '../finding-events.ts';
 import { changesOf, describeChanges, readJournal } from '../journal.ts';
-import { changesSince, hasChanges, type LedgerEntry, nextLedgerEntry, type RunChanges } from '../ledger.ts';
+import {
+  changesSince,
+  hasChanges,
+  type LedgerEntry,
+  ledgerNeedsWrite,
+  nextLedgerEntry,
+  type RunChanges,
+} from '../ledger.ts';
 import { runMetrics } from '../metrics.ts';
 import { emailId, Outbox, withCarried } from '../outbox.ts';
-import type { FindingItem, RunMeta } from '../run-data.ts';
+import type { BatchObject, RunMeta } from '../run-data.ts';
+import {
+  type BatchOutcomes,
+  batchOutcomes,
+  findingPages,
+  type RemediationsObject,
+  type VerificationObject,
+} from '../run-findings.ts';
+import { VERIFIED_ITEM } from '../store.ts';
+import { batchObject, REMEDIATIONS_OBJECT, VERIFICATION_OBJECT, WorkObjects } from '../work-objects.ts';
 
 export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): Promise<ReportOutput> {
   const { store } = deps;
   const meta = await store.getRunItem<RunMeta>(input.runId, 'META');
-  const items = await store.queryRunItems<FindingItem>(input.runId, 'FINDING#');
+  const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, input.runId);
+  const { done, failed } = await batchOutcomes(store, meta);
+  // Every batch failed: there is nothing to report on, and saying so is the failure email's job.
+  if (meta.batchCount > 0 && !done.length)
+    throw new Error(`All ${meta.batchCount} batches of run ${input.runId} failed: ${failed[0]?.error}`);
+  const notDiagnosed = await notDiagnosedErrors(work, failed);
+  const findings = await runFindings(deps, work, done);
   const now = deps.clock();
   const report = buildReport({
     accountId: meta.identity.accountId,
@@ -29,11 +52,14 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     settings: meta.settings,
     summary: meta.summary,
     ...(meta.ignored ? { ignored: meta.ignored } : {}),
-    findings: items.map((item) => item.finding),
+    findings,
     // Areas a batch could not read are the run's problems too, whichever batch met them.
-    errors: [...meta.errors, ...unreadableErrors(items.map((item) => item.finding))],
+    errors: [...meta.errors, ...notDiagnosed.errors, ...unreadableErrors(findings)],
   });
-  const previous = await store.openLedgerEntries<LedgerEntry>();
+  const openBefore = await store.openProblemIds();
+  const previous = await store.getLedger<LedgerEntry>([...openBefore]);
+  // Not diagnosed this run is not "resolved": their open problems stay open, unchanged.
+  for (const id of notDiagnosed.instanceIds) previous.delete(id);
   const changes = changesSince(previous, report.findings, report.errors);
   const { partition } = meta.identity;
   // Kept before anything is told, so the email and the events can link to it.
@@ -91,20 +117,21 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   // holds the fixes tried on it: carry them forward, or the cooldown forgets them.
   const returning = report.findings.map((f) => f.instanceId).filter((id) => !previous.has(id));
   const remembered = returning.length ? await store.getLedger<LedgerEntry>(returning) : new Map();
-  await Promise.all(
-    report.findings.map((f) =>
-      store.putLedger(
-        f.instanceId,
-        nextLedgerEntry(previous.get(f.instanceId) ?? remembered.get(f.instanceId), f, now, notify),
-      ),
-    ),
-  );
+  // Written only where the entry's news changed, or to keep it from expiring (ledger.ts).
+  const ledgerWrites = report.findings.flatMap((f) => {
+    const before = previous.get(f.instanceId) ?? remembered.get(f.instanceId);
+    const next = nextLedgerEntry(before, f, now, notify);
+    return ledgerNeedsWrite(before, next, now) ? [{ instanceId: f.instanceId, data: next }] : [];
+  });
+  await store.putLedgers(ledgerWrites);
   // Fixed and verified back online in this run: announced now, so not "resolved" again next run.
-  await store.putOpenLedgerIds(
+  const openAfter = new Set(
     report.findings
       .filter((f) => !f.remediations.some((r) => r.status === 'verified'))
       .map((f) => f.instanceId),
   );
+  for (const id of notDiagnosed.instanceIds) if (openBefore.has(id)) openAfter.add(id);
+  await store.updateOpenProblems(openBefore, openAfter);
   await store.putRunItem(input.runId, 'REPORT', {
     summary: report.summary,
     findings: report.findings.length,
@@ -119,11 +146,56 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     notified: notify,
     newProblems: changes.newProblems.length,
     resolved: changes.resolved.length,
+    ledgerWrites: ledgerWrites.length,
+    notDiagnosed: notDiagnosed.instanceIds.length,
     events: put.sent,
     ...(stored ? { reportKey: stored.jsonKey } : {}),
   });
   await store.releaseLock(input.runId);
   return { findings: report.findings.length, notified: notify };
+}
+
+/** The run's findings, a batch at a time, with the fixes planned and verified for each. */
+async function runFindings(
+  deps: StageDeps<'report'>,
+  work: WorkObjects,
+  done: Parameters<typeof findingPages>[1],
+): Promise<Finding[]> {
+  const { byInstance: remediations } = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
+  const verified = (await deps.store.findRunItem(work.runId, VERIFIED_ITEM))
+    ? (await work.get<VerificationObject>(VERIFICATION_OBJECT)).byInstance
+    : {};
+  const findings: Finding[] = [];
+  for await (const page of findingPages(work, done)) {
+    for (const { finding } of page) {
+      const check = verified[finding.instanceId];
+      findings.push({
+        ...finding,
+        remediations: check?.remediations ?? remediations[finding.instanceId]?.remediations ?? [],
+        nextSteps: check?.nextStep ? [check.nextStep, ...finding.nextSteps] : finding.nextSteps,
+      });
+    }
+  }
+  return findings;
+}
+
+/** A batch whose retries ran out: its instances, named in a run-level error with what went wrong. */
+async function notDiagnosedErrors(
+  work: WorkObjects,
+  failed: BatchOutcomes['failed'],
+): Promise<{ errors: RunError[]; instanceIds: string[] }> {
+  const errors: RunError[] = [];
+  const instanceIds: string[] = [];
+  for (const batch of failed) {
+    const { candidates } = await work.get<BatchObject>(batchObject(batch.batchIndex));
+    const ids = candidates.map((c) => c.instanceId);
+    instanceIds.push(...ids);
+    errors.push({
+      code: 'BatchNotDiagnosed',
+      message: `${ids.length} instance${ids.length === 1 ? '' : 's'} not diagnosed this run (${ids.join(', ')}): ${batch.error}. The next run tries again.`,
+    });
+  }
+  return { errors, instanceIds };
 }
 
 /** Which resolved instances are Online now; `undefined` when SSM cannot say (the email words it neutrally). */

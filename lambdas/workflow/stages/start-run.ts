@@ -1,25 +1,24 @@
 /**
- * `Start run`: take the lock, read the settings, discover, and write the candidates in batches.
- * Candidates are ordered by instance profile, then VPC, so each batch touches few roles and VPCs
- * and its deduplicated IAM and network pictures stay small.
+ * `Start run`: take the lock, read the settings, discover, collect what the candidates share
+ * once for the whole run (network per VPC, statuses, images, IAM, DHMC, IMDSv1 usage), and hand
+ * each batch its candidates with the slice of those facts it uses (a work object per batch).
+ * Candidates are ordered by VPC, then instance profile, so each batch's slice spans few VPCs
+ * and roles.
  */
 import { randomUUID } from 'node:crypto';
-import type { Instance } from '@aws-sdk/client-ec2';
-import { readRunDhmc } from '../../aws/collect.ts';
+import { collectSharedFacts, readRunDhmc, sliceFor } from '../../aws/collect.ts';
 import { readInventory } from '../../aws/inventory.ts';
 import { readRunSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
-import { instancesByProfile } from '../../engine/fleet.ts';
-import { optedOutInstances } from '../../engine/remediation/plan.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
-import type { BatchItem, CandidateRef, ProfilesItem, RunMeta } from '../run-data.ts';
-import { batchKey, profilesKey } from '../store.ts';
+import { mapLimit } from '../map-limit.ts';
+import type { BatchObject, CandidateRef, RunMeta } from '../run-data.ts';
+import { batchObject, WorkObjects } from '../work-objects.ts';
 
-const PROFILE_USERS_KEPT = 50;
-/** A profile takes at most ~3 KB (its ARN, up to 100 ids): 100 of them stay below the 400 KB item limit. */
-const PROFILES_PER_ITEM = 100;
+/** Batch objects put at once: S3 takes thousands of PUTs a second per prefix; this bounds memory. */
+const WORK_WRITES_AT_ONCE = 8;
 
 export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInput): Promise<StartRunOutput> {
   const now = deps.clock();
@@ -35,14 +34,20 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     const inventory = await readInventory(deps.clients);
     const discovery = discover(inventory.instances, inventory.registrations, settings, now);
     const { candidates, summary } = discovery;
-    const batches = batchesOf([...candidates].sort(byProfileThenVpc), deps.batchSize);
-    const profiles = profileItems(candidates, inventory.instances);
-    await Promise.all([
-      ...batches.map((batch, i) =>
-        deps.store.putRunItem(runId, batchKey(i), { candidates: batch.map(refOf) } satisfies BatchItem),
-      ),
-      ...profiles.map((item, i) => deps.store.putRunItem(runId, profilesKey(i), item)),
-    ]);
+    const batches = batchesOf([...candidates].sort(byVpcThenProfile), deps.batchSize);
+    const run = { ...identity, region: deps.clients.region, now, settings };
+    const [shared, dhmc] = candidates.length
+      ? await Promise.all([collectSharedFacts(deps.clients, run, candidates), readRunDhmc(deps.clients)])
+      : [undefined, undefined];
+    const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, runId);
+    if (shared) {
+      await mapLimit(batches, WORK_WRITES_AT_ONCE, (batch, i) =>
+        work.put(batchObject(i), {
+          candidates: batch.map(refOf),
+          facts: sliceFor(shared, batch),
+        } satisfies BatchObject),
+      );
+    }
     const meta: RunMeta = {
       runId,
       startedAt: now.toISOString(),
@@ -53,7 +58,7 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
       summary,
       ignored: discovery.ignored,
       batchCount: batches.length,
-      ...(candidates.length ? { dhmc: await readRunDhmc(deps.clients) } : {}),
+      ...(dhmc ? { dhmc } : {}),
     };
     await deps.store.putRunItem(runId, 'META', meta);
     deps.log('Run started', {
@@ -77,33 +82,6 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
   }
 }
 
-/**
- * Who uses each candidate's instance profile, in items of their own: with one profile per instance
- * (common with per-instance IaC modules) the list grows with the candidates, past what one item
- * holds (400 KB), so it cannot ride in META. Each profile's list is bounded, so each item is too.
- */
-function profileItems(candidates: readonly Candidate[], instances: readonly Instance[]): ProfilesItem[] {
-  const users = instancesByProfile(instances);
-  const optedOut = optedOutInstances(instances);
-  const arns = [...new Set(candidates.map((c) => c.instance.IamInstanceProfile?.Arn ?? ''))].filter(Boolean);
-  return batchesOf(arns.sort(), PROFILES_PER_ITEM).map((part) => {
-    const kept = Object.fromEntries(part.map((arn) => [arn, keptUsers(users.get(arn) ?? [], optedOut)]));
-    const optedOutUsers = [...new Set(Object.values(kept).flat())].filter((id) => optedOut.has(id));
-    return { users: kept, optedOut: optedOutUsers.sort() };
-  });
-}
-
-/**
- * The users of a profile the run keeps: the first few (for the email's "also affects"), and the
- * opted-out ones wherever they sort, since one of them holds a change to the shared role back.
- */
-function keptUsers(ids: readonly string[], optedOut: ReadonlySet<string>): string[] {
-  let optedOutKept = 0;
-  return ids.filter(
-    (id, i) => i < PROFILE_USERS_KEPT || (optedOut.has(id) && optedOutKept++ < PROFILE_USERS_KEPT),
-  );
-}
-
 function refOf(candidate: Candidate): CandidateRef {
   const info = candidate.information;
   return {
@@ -124,8 +102,8 @@ function refOf(candidate: Candidate): CandidateRef {
   };
 }
 
-function byProfileThenVpc(a: Candidate, b: Candidate): number {
+function byVpcThenProfile(a: Candidate, b: Candidate): number {
   const key = (c: Candidate) =>
-    `${c.instance.IamInstanceProfile?.Arn ?? ''}|${c.instance.VpcId ?? ''}|${c.instance.InstanceId}`;
+    `${c.instance.VpcId ?? ''}|${c.instance.IamInstanceProfile?.Arn ?? ''}|${c.instance.InstanceId}`;
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
