@@ -33,7 +33,9 @@ export type SkipReason =
    * profile or role was swapped, its metadata endpoint was switched), so the planned change may
    * not be the right one any more. The next run plans again from the new state.
    */
-  | 'changed-since-planning';
+  | 'changed-since-planning'
+  /** More instances became unmanaged since the last run than `circuit-breaker-threshold`: nothing is changed this run. */
+  | 'circuit-breaker';
 
 export interface Remediation {
   id: FixId;

@@ -18,6 +18,8 @@ export interface Settings {
   verifyWaitMinutes: number;
   imdsV1LookbackDays: number;
   notifyOn: 'changes' | 'every-run';
+  /** More instances newly unmanaged since the last run than this: no fix is applied that run. */
+  circuitBreakerThreshold: number;
 }
 
 const wholeNumber = (min: number, max: number) =>
@@ -40,7 +42,8 @@ export const SETTING_SPECS = {
   remediationMode: {
     parameter: 'remediation-mode',
     accepted: 'off, dry-run or on',
-    schema: z.string().trim().pipe(z.enum(REMEDIATION_MODES)),
+    // Case-insensitive, as AWS's own settings are (`ON`); trimmed, as a console paste may not be.
+    schema: z.string().trim().toLowerCase().pipe(z.enum(REMEDIATION_MODES)),
   },
   enforceImdsV2: { parameter: 'enforce-imdsv2', accepted: 'true or false', schema: flag },
   maxRemediationsPerRun: {
@@ -70,7 +73,14 @@ export const SETTING_SPECS = {
     schema: z
       .string()
       .trim()
+      .toLowerCase()
       .pipe(z.enum(['changes', 'every-run'])),
+  },
+  // A mass event (a broken AMI, a route deleted) is an outage to look at, not changes to make.
+  circuitBreakerThreshold: {
+    parameter: 'circuit-breaker-threshold',
+    accepted: 'a whole number from 0 to 100000',
+    schema: wholeNumber(0, 100000),
   },
 } as const satisfies Record<keyof Settings, { parameter: string; accepted: string; schema: z.ZodType }>;
 
@@ -82,6 +92,7 @@ export const DEFAULT_SETTINGS: Settings = {
   verifyWaitMinutes: 10,
   imdsV1LookbackDays: 14,
   notifyOn: 'changes',
+  circuitBreakerThreshold: 50,
 };
 
 export interface ParsedSettings {

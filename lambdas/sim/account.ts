@@ -38,6 +38,13 @@ import { stsHandlers } from './sts.ts';
 import type { World } from './world-schema.ts';
 
 export type { AuthorizationRequest, Caller } from './authorization.ts';
+
+/** A test's fault: the call (who, what, with which input) → the error to throw, or nothing. */
+export type CallFault = (call: {
+  caller: string | undefined;
+  action: string;
+  input: object;
+}) => Error | undefined;
 export type { ChangeRecord, PublishedMessage } from './context.ts';
 export type { PutEvent } from './events.ts';
 export type { StoredObject } from './s3.ts';
@@ -100,6 +107,16 @@ export class SimulatedAccount {
   readonly #latencyMs: number;
   readonly #clock: (() => Date) | undefined;
   readonly #counts = new Map<string, number>();
+  #callFault: CallFault | undefined;
+
+  /**
+   * Makes calls fail from outside the world (tests): `fault` is asked about every call of an
+   * attached client, after authorization; an error it returns is thrown instead of the answer.
+   */
+  injectFault(fault: CallFault | undefined): void {
+    this.#callFault = fault;
+  }
+
   /** Calls left per `simulation.faults` entry (`undefined`: always). */
   readonly #faultsLeft: (number | undefined)[];
   /** Where trace entries go; settable after construction (the demo opens its file late). */
@@ -155,8 +172,10 @@ export class SimulatedAccount {
   attach<C extends AnyClient>(client: C, caller?: Caller): C {
     // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
     const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
-      if (caller)
-        this.#authorize(caller, actionOf(context.clientName, context.commandName), args.input as object);
+      const action = actionOf(context.clientName, context.commandName);
+      if (caller) this.#authorize(caller, action, args.input as object);
+      const fault = this.#callFault?.({ caller: caller?.label, action, input: args.input as object });
+      if (fault) throw fault;
       const output = await this.#answer(context.clientName, context.commandName, args.input as object);
       return { output, response: {} };
     };

@@ -11,6 +11,7 @@
  *   RUN#<id>      VERIFIED         Verify ran: its verification object is there
  *   RUN#<id>      REPORT           the final report's summary (what the email was built from)
  *   INSTANCE#<i>  LEDGER           first/last seen, cause, fixes tried, last notified
+ *   LEDGER        LAST-RUN         the last run that reported (the circuit breaker compares with it)
  *   OPEN#<s>      <i-…>            the open-problem set: one item per instance with an open problem,
  *                                  spread over OPEN_SHARDS partitions so none holds the fleet
  *
@@ -222,6 +223,23 @@ export class RunStore {
     this.legacyOpenSet = Boolean(Item);
     for (const id of (Item?.instanceIds as string[] | undefined) ?? []) ids.add(id);
     return ids;
+  }
+
+  /** The last run that reported, if any: what "since the last run" means. */
+  async lastReportedRun(): Promise<{ runId: string; at: string } | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: 'LEDGER', sk: 'LAST-RUN' } }),
+    );
+    return Item ? { runId: String(Item.runId), at: String(Item.at) } : undefined;
+  }
+
+  async putLastReportedRun(runId: string, at: Date): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: 'LEDGER', sk: 'LAST-RUN', runId, at: at.toISOString() },
+      }),
+    );
   }
 
   /** Ledger entries of instances that had a problem: to notice recoveries. */

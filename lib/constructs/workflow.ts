@@ -91,6 +91,15 @@ export class Workflow extends Construct {
         payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$$.Execution.Name') }),
       }),
     );
+    // One batch failing after its retries is caught inside the Map: the run goes on with the
+    // others, and the report lists that batch's instances as not diagnosed this run, with the
+    // error its last attempt recorded (a run where every batch failed fails in Report).
+    const diagnoseOne = task('diagnose-batch').addCatch(
+      new sfn.Pass(this, 'Batch not diagnosed', {
+        comment: 'Report lists this batch as not diagnosed this run (its error is in the table, FAILED#<n>).',
+      }),
+      { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD },
+    );
     const diagnose = onError(
       new sfn.Map(this, 'Diagnose batches', {
         itemsPath: '$.batches',
@@ -100,7 +109,7 @@ export class Workflow extends Construct {
         },
         maxConcurrency: DIAGNOSE_CONCURRENCY,
         resultPath: sfn.JsonPath.DISCARD,
-      }).itemProcessor(task('diagnose-batch')),
+      }).itemProcessor(diagnoseOne),
     );
     const remediate = onError(task('remediate', { payload: runIdOnly, resultPath: '$.remediation' }));
     const verify = onError(task('verify', { payload: runIdOnly, resultPath: '$.verification' }));

@@ -10,6 +10,7 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../lambdas/aws/clients.ts';
+import type { CallFault } from '../../lambdas/sim/account.ts';
 import {
   authorize,
   loadWorld,
@@ -19,7 +20,7 @@ import {
 } from '../../lambdas/sim/index.ts';
 import { localDeployment } from '../support/local/definition.ts';
 import type { LocalDeployment } from '../support/local/deployment.ts';
-import { deployedInto, SETTINGS_PREFIX, type TableCall } from '../support/local/run-locally.ts';
+import { deployedInto, SETTINGS_PREFIX } from '../support/local/run-locally.ts';
 import { run, withTable } from './harness.ts';
 
 /** Each scenario runs the workflow several times on one account and table, changing settings between runs. */
@@ -30,15 +31,14 @@ const SCENARIOS: { world: string; runs: Record<string, string>[]; failingRun?: n
   // No wait, so no Verify: the fixed instances are found back online (resolved) by the next run.
   { world: 'examples/worlds/dhmc-off.json', runs: [{ ...ON, 'verify-wait-minutes': '0' }, {}] },
   { world: 'examples/worlds/dhmc-invalid-role.json', runs: [ON] },
-  // Fixes made, then the table refuses the findings: Notify failure reads the change journal,
+  // Fixes made, then S3 refuses their outcomes: Notify failure reads the change journal,
   // emails (recording it in the outbox) and releases the lock; the next run finds the outbox.
   { world: 'examples/worlds/sample-fleet.json', runs: [ON, {}], failingRun: 0 },
 ];
-/** The table refusing `Plan and apply fixes` its findings (after the fixes are journaled). */
-const findingsRefused = (call: TableCall) =>
-  call.state === 'Plan and apply fixes' &&
-  String((call.input.Item as { sk?: string } | undefined)?.sk).startsWith('FINDING#')
-    ? Object.assign(new Error('simulated table outage'), { name: 'ValidationException', $metadata: {} })
+/** S3 refusing `Plan and apply fixes` its outcomes object (after the fixes are journaled). */
+const outcomesRefused: CallFault = (call) =>
+  call.caller === 'Plan and apply fixes' && call.action === 's3:PutObject'
+    ? Object.assign(new Error('simulated bucket refusal'), { name: 'InvalidRequest', $metadata: {} })
     : undefined;
 
 const traced: TraceEntry[] = [];
@@ -61,7 +61,7 @@ beforeAll(async () => {
         const failing = scenario.failingRun === i;
         const result = await run(dynamo, world, {
           account,
-          ...(failing ? { tableFault: findingsRefused } : {}),
+          ...(failing ? { callFault: outcomesRefused } : {}),
         });
         statuses.push(`${scenario.world} run ${i + 1}: ${result.status}${failing ? ' (as meant)' : ''}`);
       }

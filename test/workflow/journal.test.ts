@@ -4,6 +4,7 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { CallFault } from '../../lambdas/sim/account.ts';
 import { SimulatedAccount, type World } from '../../lambdas/sim/index.ts';
 import { changesOf, readJournal, TableJournal } from '../../lambdas/workflow/journal.ts';
 import { CHANGE_LOG_MESSAGE } from '../../lambdas/workflow/stages/remediate.ts';
@@ -31,6 +32,23 @@ const tableDown = () =>
     $metadata: { httpStatusCode: 500 },
   });
 
+/** An S3 error as the SDK raises one for a 500 (`InternalError`): the stage turns it into `AwsOutage`. */
+const bucketDown = () =>
+  Object.assign(new Error('simulated S3 outage'), {
+    name: 'InternalError',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 500 },
+  });
+
+/** Fails the outcomes object `Plan and apply fixes` puts after its changes, `times` times (always when absent). */
+function outcomesRefused(times = Number.POSITIVE_INFINITY): CallFault {
+  let left = times;
+  return (call) =>
+    call.caller === 'Plan and apply fixes' && call.action === 's3:PutObject' && left-- > 0
+      ? bucketDown()
+      : undefined;
+}
+
 /** Fails the calls `matches` picks, `times` times (always when absent). */
 function failing(matches: (call: TableCall) => boolean, times = Number.POSITIVE_INFINITY) {
   let left = times;
@@ -50,12 +68,12 @@ const journalOf = async (dynamo: LocalDynamo, runId: string) =>
 const changesIn = (account: { changes: { action: string }[] }) => account.changes.map((c) => c.action).sort();
 
 describe('the change journal', () => {
-  it('keeps every change of a run whose table fails while storing the outcomes, and the failure email lists them', async () => {
+  it('keeps every change of a run whose bucket fails while storing the outcomes, and the failure email lists them', async () => {
     await withTable(async (dynamo) => {
       const result = await run(dynamo, await sampleFleet(), {
         settings: ON,
         executionName: 'run-table-fails',
-        tableFault: failing((c) => c.state === 'Plan and apply fixes' && skOf(c).startsWith('FINDING#')),
+        callFault: outcomesRefused(),
       });
 
       expect(result.status).toBe('FAILED');
@@ -102,10 +120,10 @@ describe('the change journal', () => {
 
   it('resumes a retried Plan and apply fixes: its own fixes are applied by this run, and verified', async () => {
     await withTable(async (dynamo) => {
-      // The first attempt makes every change, then cannot store the findings (once).
+      // The first attempt makes every change, then cannot store the outcomes (once).
       const result = await run(dynamo, await sampleFleet(), {
         settings: ON,
-        tableFault: failing((c) => c.state === 'Plan and apply fixes' && skOf(c).startsWith('FINDING#'), 1),
+        callFault: outcomesRefused(1),
       });
 
       expect(result.status).toBe('SUCCEEDED');

@@ -16,17 +16,20 @@ describe('the run report and events', () => {
       const { account } = result;
 
       const bucket = reportBucketOf(account);
-      expect(account.objects.map((o) => [o.Bucket, o.Key.split('/').pop()])).toEqual([
+      // The run's work objects (work/…) expire; the report (runs/…) is what is kept.
+      const reports = account.objects.filter((o) => o.Key.startsWith('runs/'));
+      expect(reports.map((o) => [o.Bucket, o.Key.split('/').pop()])).toEqual([
         [bucket, 'report.json'],
         [bucket, 'report.md'],
       ]);
-      const stored = JSON.parse(account.objects[0]?.Body ?? '{}');
+      expect(account.objects.every((o) => o.Key.startsWith('runs/') || o.Key.startsWith('work/'))).toBe(true);
+      const stored = JSON.parse(reports[0]?.Body ?? '{}');
       expect(stored.format).toBe('ssm-doctor/report@1');
       expect(stored.findings).toHaveLength(21);
       // The only defect two instances share (legacy-app-role) degrades: no root-cause group.
       expect(stored.groups).toHaveLength(0);
-      expect(account.objects[1]?.Body).toMatch(/^# ssm-doctor report — 111122223333 \/ eu-west-1/);
-      const key = encodeURIComponent(account.objects[1]?.Key ?? '');
+      expect(reports[1]?.Body).toMatch(/^# ssm-doctor report — 111122223333 \/ eu-west-1/);
+      const key = encodeURIComponent(reports[1]?.Key ?? '');
       expect(account.published[0]?.Message).toContain(
         `Full report of this run (JSON and markdown): https://console.aws.amazon.com/s3/object/${bucket}?region=eu-west-1&bucketType=general&prefix=${key}`,
       );
@@ -86,7 +89,7 @@ describe('the run report and events', () => {
         expect.objectContaining({ previousRootCause: 'UNKNOWN', backOnline: true }),
         expect.objectContaining({ previousRootCause: 'UNKNOWN', backOnline: true }),
       ]);
-      expect(second.account.objects).toHaveLength(4);
+      expect(second.account.objects.filter((o) => o.Key.startsWith('runs/'))).toHaveLength(4);
     });
   });
 

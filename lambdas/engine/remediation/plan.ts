@@ -103,6 +103,7 @@ function skipReason(
   if (context.settings.remediationMode === 'off') return 'mode-off';
   if (subject.optedOut) return 'opted-out';
   if (fix.guard) return fix.guard;
+  if (context.circuitOpen) return 'circuit-breaker';
   if (context.coolingDown?.(fix.target, id)) return 'cooldown';
   if (!withinCap) return 'cap-reached';
   return undefined;

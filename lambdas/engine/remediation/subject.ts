@@ -42,6 +42,8 @@ export interface PlanContext {
   roles?: ReadonlyMap<string, RoleAssessment>;
   /** From the ledger: a fix tried on this target too recently to try again. */
   coolingDown?: (target: string, fix: FixId) => boolean;
+  /** The circuit breaker tripped (`circuitBreakerOf`): nothing is changed this run. */
+  circuitOpen?: boolean;
 }
 
 /** A fix that applies to a subject: on what, and the reason it must still not run (before mode, cooldown and cap). */

@@ -10,6 +10,7 @@
 
 import { assessRoles } from '../../aws/role-assessment.ts';
 import { readRunSettings } from '../../aws/settings.ts';
+import { circuitBreakerOf } from '../../engine/remediation/circuit-breaker.ts';
 import { type PlanSubject, planRemediations, rolesToAssess } from '../../engine/remediation/plan.ts';
 import type { Finding, Remediation } from '../../engine/report-model.ts';
 import { applyPlan } from '../../pipeline/apply.ts';
@@ -49,7 +50,20 @@ export async function remediateRun(
     settings.remediationMode === 'off'
       ? new Map()
       : await assessRoles(deps.clients, rolesToAssess(subjects), { ownProfile });
-  const plans = planRemediations(subjects, { settings, roles, coolingDown: coolingDownFrom(ledger, now) });
+  // Compared with the open problems the last run left: none before the first run.
+  const openBefore = (await deps.store.lastReportedRun()) ? await deps.store.openProblemIds() : undefined;
+  const breaker = circuitBreakerOf(
+    findings.map((f) => f.instanceId),
+    openBefore,
+    settings.circuitBreakerThreshold,
+  );
+  const circuitOpen = breaker.open && settings.remediationMode !== 'off';
+  const plans = planRemediations(subjects, {
+    settings,
+    roles,
+    coolingDown: coolingDownFrom(ledger, now),
+    circuitOpen,
+  });
   // A retried stage resumes from the journal, not from a fresh plan: a change this run already made
   // reads as "would not help" or "already fixed" to a planner that sees the world after it.
   const made = await changesMadeByThisRun(deps, input.runId);
@@ -78,7 +92,10 @@ export async function remediateRun(
       };
   }
   // One object for the run, written once, whatever the mode.
-  await work.put(REMEDIATIONS_OBJECT, { byInstance } satisfies RemediationsObject);
+  await work.put(REMEDIATIONS_OBJECT, {
+    byInstance,
+    ...(circuitOpen && breaker.error ? { errors: [breaker.error] } : {}),
+  } satisfies RemediationsObject);
   const { counts } = applied;
   return { planned: counts.planned, applied: counts.applied, failed: counts.failed };
 }

@@ -43,7 +43,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   if (meta.batchCount > 0 && !done.length)
     throw new Error(`All ${meta.batchCount} batches of run ${input.runId} failed: ${failed[0]?.error}`);
   const notDiagnosed = await notDiagnosedErrors(work, failed);
-  const findings = await runFindings(deps, work, done);
+  const { findings, errors: planErrors } = await runFindings(deps, work, done);
   const now = deps.clock();
   const report = buildReport({
     accountId: meta.identity.accountId,
@@ -54,7 +54,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
     ...(meta.ignored ? { ignored: meta.ignored } : {}),
     findings,
     // Areas a batch could not read are the run's problems too, whichever batch met them.
-    errors: [...meta.errors, ...notDiagnosed.errors, ...unreadableErrors(findings)],
+    errors: [...meta.errors, ...notDiagnosed.errors, ...planErrors, ...unreadableErrors(findings)],
   });
   const openBefore = await store.openProblemIds();
   const previous = await store.getLedger<LedgerEntry>([...openBefore]);
@@ -132,6 +132,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   );
   for (const id of notDiagnosed.instanceIds) if (openBefore.has(id)) openAfter.add(id);
   await store.updateOpenProblems(openBefore, openAfter);
+  await store.putLastReportedRun(input.runId, now);
   await store.putRunItem(input.runId, 'REPORT', {
     summary: report.summary,
     findings: report.findings.length,
@@ -160,8 +161,9 @@ async function runFindings(
   deps: StageDeps<'report'>,
   work: WorkObjects,
   done: Parameters<typeof findingPages>[1],
-): Promise<Finding[]> {
-  const { byInstance: remediations } = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
+): Promise<{ findings: Finding[]; errors: RunError[] }> {
+  const plan = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
+  const remediations = plan.byInstance;
   const verified = (await deps.store.findRunItem(work.runId, VERIFIED_ITEM))
     ? (await work.get<VerificationObject>(VERIFICATION_OBJECT)).byInstance
     : {};
@@ -176,7 +178,7 @@ async function runFindings(
       });
     }
   }
-  return findings;
+  return { findings, errors: plan.errors ?? [] };
 }
 
 /** A batch whose retries ran out: its instances, named in a run-level error with what went wrong. */

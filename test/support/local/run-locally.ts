@@ -11,6 +11,7 @@ import './promise-with-resolvers.ts';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../../lambdas/engine/settings.ts';
+import type { CallFault } from '../../../lambdas/sim/account.ts';
 import { SimulatedAccount, type TraceEntry, type World } from '../../../lambdas/sim/index.ts';
 import { type LocalDeployment, localBucketName } from './deployment.ts';
 import type { LocalDynamo } from './dynamo-local.ts';
@@ -42,6 +43,8 @@ export interface LocalRunOptions {
    * reaching dynalite (how tests make DynamoDB fail mid-stage).
    */
   tableFault?: (call: TableCall) => Error | undefined;
+  /** Breaks AWS calls for this run (the state is the caller): e.g. S3 refusing a stage's work object. */
+  callFault?: CallFault;
   /** Every AWS call the run makes (a new account only; an existing one keeps its own trace). */
   trace?: (entry: TraceEntry) => void;
   /** Wraps every task invocation (the benchmark measures each stage's memory this way). */
@@ -146,6 +149,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     new SimulatedAccount(deployedInto(options.world, deployment, options.settings), {
       ...(options.trace ? { trace: options.trace } : {}),
     });
+  account.injectFault(options.callFault);
   const logs: LocalRun['logs'] = [];
   const stages: Record<string, (input: Json) => Promise<Json>> = {};
   for (const [state, deployed] of Object.entries(deployment.stages)) {
@@ -191,7 +195,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     }
   })();
   try {
-    const output = await execution.result;
+    const output = await execution.result.finally(() => account.injectFault(undefined));
     await collecting;
     return { status: 'SUCCEEDED', output, account, events, logs };
   } catch (error) {
