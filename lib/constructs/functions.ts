@@ -36,7 +36,7 @@ export interface StageFunctionsProps {
 }
 
 const SIZING: Record<StageName, { memorySize: number; minutes: number }> = {
-  'start-run': { memorySize: 1024, minutes: 5 },
+  'start-run': { memorySize: 1024, minutes: 10 },
   'diagnose-batch': { memorySize: 1024, minutes: 10 },
   remediate: { memorySize: 512, minutes: 5 },
   verify: { memorySize: 512, minutes: 2 },

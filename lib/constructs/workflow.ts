@@ -45,6 +45,11 @@ export class Workflow extends Construct {
         lambdaFunction: fn[stage].function,
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
+        // The function's own timeout and a little: without it a Task waits ~3 years by default
+        // (and locally aws-local-stepfunctions gives up after 60 s, whatever the function may take).
+        taskTimeout: sfn.Timeout.duration(
+          (fn[stage].function.timeout ?? Duration.seconds(3)).plus(Duration.seconds(30)),
+        ),
         ...options,
       })
         .addRetry({
