@@ -51,6 +51,16 @@ const awsActions = (statements: Statement[]) =>
     .flatMap((s) => s.Action)
     .filter((a) => !/^(dynamodb|logs):/.test(a));
 const READ = /^(ec2|ssm|iam|cloudwatch):(Describe|Get|List|Simulate)/;
+/** A stage's access to the run's work objects: only under `work/` of the report bucket. */
+function workObjects(statements: Statement[]): { actions: string[]; rest: Statement[] } {
+  const bucketId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')?.[0];
+  const work = statements.filter((s) => s.Sid === 'RunWorkObjects');
+  for (const s of work) expect(s.Resource).toEqual([`${bucketId}.Arn/work/*`]);
+  return {
+    actions: work.flatMap((s) => s.Action),
+    rest: statements.filter((s) => s.Sid !== 'RunWorkObjects'),
+  };
+}
 
 beforeAll(() => {
   synth = synthStack();
@@ -115,8 +125,10 @@ describe('remediate', () => {
     expect(JSON.stringify(own?.Resource)).toContain('AWS::StackName');
   });
 
-  it('writes nothing but the three fixes', () => {
-    const writes = awsActions(statementsOf('remediate')).filter((a) => !READ.test(a));
+  it('writes nothing but the three fixes (and its outcomes, as a work object)', () => {
+    const { actions, rest } = workObjects(statementsOf('remediate'));
+    expect(actions).toEqual(['s3:GetObject', 's3:PutObject']);
+    const writes = awsActions(rest).filter((a) => !READ.test(a));
     expect(writes.sort()).toEqual([
       'ec2:AssociateIamInstanceProfile',
       'ec2:ModifyInstanceMetadataOptions',
@@ -127,10 +139,15 @@ describe('remediate', () => {
 });
 
 describe('read-only stages', () => {
-  it('diagnose-batch and start-run write nothing', () => {
-    for (const stage of ['diagnose-batch', 'start-run'] as const) {
+  it('diagnose-batch and start-run write nothing but the run work objects under work/', () => {
+    for (const [stage, work] of [
+      ['diagnose-batch', ['s3:GetObject', 's3:PutObject']],
+      ['start-run', ['s3:PutObject']],
+    ] as const) {
+      const { actions, rest } = workObjects(statementsOf(stage));
+      expect(actions, stage).toEqual(work);
       expect(
-        awsActions(statementsOf(stage)).filter((a) => !READ.test(a)),
+        awsActions(rest).filter((a) => !READ.test(a)),
         stage,
       ).toEqual([]);
     }
@@ -147,8 +164,10 @@ describe('read-only stages', () => {
     ]);
   });
 
-  it('verify only re-reads SSM registrations', () => {
-    expect(awsActions(statementsOf('verify'))).toEqual(['ssm:DescribeInstanceInformation']);
+  it('verify only re-reads SSM registrations (and the run work objects)', () => {
+    const { actions, rest } = workObjects(statementsOf('verify'));
+    expect(actions).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(awsActions(rest)).toEqual(['ssm:DescribeInstanceInformation']);
   });
 
   it.each([
@@ -160,9 +179,10 @@ describe('read-only stages', () => {
       const topicId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
       const bucketId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')?.[0];
       const keyId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
-      const statements = statementsOf(handler).filter(
-        (s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)),
-      );
+      const { actions, rest } = workObjects(statementsOf(handler));
+      // Report reads what the stages before it handed on; Notify failure needs none of it.
+      expect(actions).toEqual(handler === 'report' ? ['s3:GetObject'] : []);
+      const statements = rest.filter((s) => !s.Action.every((a) => /^(dynamodb|logs):/.test(a)));
       expect(statements).toEqual([
         ...(reads.length ? [expect.objectContaining({ Action: [...reads], Resource: ['*'] })] : []),
         // Only the report function keeps the run's report: new objects under runs/, nothing else.

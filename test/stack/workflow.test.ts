@@ -55,7 +55,11 @@ it('has exactly the documented states', () => {
     ].sort(),
   );
   expect(asl.StartAt).toBe('Start run');
-  expect(Object.keys(mapProcessor().States)).toEqual(['Diagnose batch']);
+  // A batch that fails after its retries is caught into a Pass state: the Map goes on.
+  expect(Object.keys(mapProcessor().States).sort()).toEqual(['Batch not diagnosed', 'Diagnose batch']);
+  expect(mapProcessor().States['Diagnose batch']?.Catch).toEqual([
+    { ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Batch not diagnosed' },
+  ]);
   expect(asl.TimeoutSeconds).toBe(3 * 3600);
 });
 
