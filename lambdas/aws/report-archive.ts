@@ -31,22 +31,36 @@ export function consoleUrlOf(partition: string, region: string, bucket: string, 
   return `${host}/s3/object/${bucket}?region=${region}&bucketType=general&prefix=${encodeURIComponent(key)}`;
 }
 
+/**
+ * Keeps the report. `fullFinding` gives a finding's full JSON where the report holds a lighter
+ * copy (the workflow's Report keeps evidence compressed per finding, so a 10,000-finding report
+ * never sits in memory whole); the JSON is written compact, a finding at a time.
+ */
 export async function storeReport(
   s3: S3Client,
   bucket: string,
   report: Report,
   runId: string,
   partition: string,
+  fullFinding: (finding: Report['findings'][number]) => string = (f) => JSON.stringify(f),
 ): Promise<StoredReport> {
   const { jsonKey, markdownKey } = reportKeys(report, runId);
+  const marker = '"__findings__"';
+  const [head, tail] = JSON.stringify({ ...report, findings: '__findings__' }).split(marker);
+  const parts: Buffer[] = [Buffer.from(`${head}[`)];
+  report.findings.forEach((f, i) => {
+    parts.push(Buffer.from(`${i ? ',' : ''}${fullFinding(f)}`));
+  });
+  parts.push(Buffer.from(`]${tail}\n`));
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
       Key: jsonKey,
-      Body: `${JSON.stringify(report, null, 2)}\n`,
+      Body: Buffer.concat(parts),
       ContentType: 'application/json',
     }),
   );
+  parts.length = 0;
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,

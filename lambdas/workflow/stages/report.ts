@@ -2,6 +2,7 @@
  * `Report and notify`: assemble the run's report, compare it with the ledger, email when
  * something changed (or every run, if so set), remember this run, emit metrics, release the lock.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { putEvents } from '../../aws/events.ts';
 import { readOnline } from '../../aws/inventory.ts';
 import { storeReport } from '../../aws/report-archive.ts';
@@ -43,7 +44,7 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   if (meta.batchCount > 0 && !done.length)
     throw new Error(`All ${meta.batchCount} batches of run ${input.runId} failed: ${failed[0]?.error}`);
   const notDiagnosed = await notDiagnosedErrors(work, failed);
-  const { findings, errors: planErrors } = await runFindings(deps, work, done);
+  const { findings, errors: planErrors, fullFinding } = await runFindings(deps, work, done);
   const now = deps.clock();
   const report = buildReport({
     accountId: meta.identity.accountId,
@@ -63,7 +64,14 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   const changes = changesSince(previous, report.findings, report.errors);
   const { partition } = meta.identity;
   // Kept before anything is told, so the email and the events can link to it.
-  const stored = await storeReport(deps.clients.s3, deps.env.REPORT_BUCKET, report, input.runId, partition);
+  const stored = await storeReport(
+    deps.clients.s3,
+    deps.env.REPORT_BUCKET,
+    report,
+    input.runId,
+    partition,
+    fullFinding,
+  );
   const online = await backOnline(deps, changes);
   const events = findingEvents(
     report,
@@ -156,29 +164,43 @@ export async function reportRun(deps: StageDeps<'report'>, input: ReportInput): 
   return { findings: report.findings.length, notified: notify };
 }
 
-/** The run's findings, a batch at a time, with the fixes planned and verified for each. */
+/**
+ * The run's findings, a batch at a time, with the fixes planned and verified for each. What the
+ * report, the email and the ledger use is kept (a check's evidence only where it failed: the
+ * groups name the resource from it); each full finding is kept compressed for the archive.
+ */
 async function runFindings(
   deps: StageDeps<'report'>,
   work: WorkObjects,
   done: Parameters<typeof findingPages>[1],
-): Promise<{ findings: Finding[]; errors: RunError[] }> {
+): Promise<{ findings: Finding[]; errors: RunError[]; fullFinding: (f: Finding) => string }> {
   const plan = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
   const remediations = plan.byInstance;
   const verified = (await deps.store.findRunItem(work.runId, VERIFIED_ITEM))
     ? (await work.get<VerificationObject>(VERIFICATION_OBJECT)).byInstance
     : {};
   const findings: Finding[] = [];
+  const compressed = new Map<string, Buffer>();
   for await (const page of findingPages(work, done)) {
     for (const { finding } of page) {
       const check = verified[finding.instanceId];
-      findings.push({
+      const full: Finding = {
         ...finding,
         remediations: check?.remediations ?? remediations[finding.instanceId]?.remediations ?? [],
         nextSteps: check?.nextStep ? [check.nextStep, ...finding.nextSteps] : finding.nextSteps,
+      };
+      compressed.set(full.instanceId, gzipSync(JSON.stringify(full)));
+      findings.push({
+        ...full,
+        checks: full.checks.map((c) => (c.status === 'fail' ? c : { ...c, evidence: {} })),
       });
     }
   }
-  return { findings, errors: plan.errors ?? [] };
+  const fullFinding = (f: Finding) => {
+    const bytes = compressed.get(f.instanceId);
+    return bytes ? gunzipSync(bytes).toString('utf8') : JSON.stringify(f);
+  };
+  return { findings, errors: plan.errors ?? [], fullFinding };
 }
 
 /** A batch whose retries ran out: its instances, named in a run-level error with what went wrong. */
