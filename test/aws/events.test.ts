@@ -1,7 +1,7 @@
 /** PutEvents within the API's limits, and entries EventBridge reports as failed sent again. */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { batchesOf, entrySize, putEvents } from '../../lambdas/aws/events.ts';
 
 const entry = (n: number, pad = 0): PutEventsRequestEntry => ({
@@ -24,7 +24,9 @@ describe('PutEvents batches', () => {
   });
 
   it('sends failed entries again and returns what still fails', async () => {
+    // Mocks the class for the whole worker: restored even when an assertion fails.
     const events = mockClient(EventBridgeClient);
+    onTestFinished(() => events.restore());
     events
       .on(PutEventsCommand)
       .resolvesOnce({
@@ -48,6 +50,5 @@ describe('PutEvents batches', () => {
     const stuck = await putEvents(client, [entry(9)]);
     expect(stuck).toEqual({ sent: 0, failed: [{ entry: entry(9), errorCode: 'InternalFailure' }] });
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(3);
-    events.restore();
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Every test runs with this: AWS traffic may only go to the simulated account (SDK middleware)
  * or to servers on loopback (dynalite). Anything else fails loudly instead of reaching AWS.
+ * Vitest runs it before every test file, in workers that keep running (`isolate: false`): the
+ * socket guard is installed once per process, not wrapped around itself once per file.
  */
 import net from 'node:net';
 
@@ -12,9 +14,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 delete process.env.AWS_PROFILE;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/;
+const GUARDED = Symbol.for('ssm-doctor.no-network');
 const originalConnect = net.Socket.prototype.connect;
 
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+const guardedConnect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
   const first = args[0] as { host?: string; path?: string } | number | string | undefined;
   const host =
     typeof first === 'object' && first !== null
@@ -27,3 +30,8 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
   }
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
 } as typeof net.Socket.prototype.connect;
+
+if (!(GUARDED in originalConnect)) {
+  Object.defineProperty(guardedConnect, GUARDED, { value: true });
+  net.Socket.prototype.connect = guardedConnect;
+}

@@ -2,11 +2,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../../lambdas/workflow/store.ts';
 
+// Mocks the class, i.e. every document client of this process: put it back for the test files that
+// run after this one in the same worker (vitest runs them unisolated) and talk to dynalite.
 const documents = mockClient(DynamoDBDocumentClient);
 afterEach(() => documents.reset());
+afterAll(() => documents.restore());
 
 describe('RunStore.getLedger', () => {
   it('asks again for the keys DynamoDB left unprocessed', async () => {

@@ -172,9 +172,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     stages[state] = around ? (input) => around(state, () => call(input)) : call;
   }
   Object.assign(stages, options.stageOverrides);
-  const machine = new StateMachine(deployment.definition, {
-    validationOptions: { checkPaths: true, checkArn: false },
-  });
+  const machine = validatedMachine(deployment.definition);
   const execution = machine.run(
     { trigger: 'local' },
     {
@@ -215,6 +213,24 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       logs,
     };
   }
+}
+
+/** The definitions asl-validator accepted in this process, as JSON. */
+const validDefinitions = new Set<string>();
+
+/**
+ * The state machine, its definition validated (asl-validator, paths checked) the first time this
+ * process runs it. asl-validator compiles its JSON schemas anew on every call, most of a second:
+ * a test file running the same definition ten times would pay it ten times for one answer.
+ */
+function validatedMachine(definition: LocalDeployment['definition']): StateMachine {
+  const text = JSON.stringify(definition);
+  const known = validDefinitions.has(text);
+  const machine = new StateMachine(definition, {
+    validationOptions: known ? { noValidate: true } : { checkPaths: true, checkArn: false },
+  });
+  validDefinitions.add(text);
+  return machine;
 }
 
 function withTableFault<C extends ReturnType<LocalDynamo['newClient']>>(
