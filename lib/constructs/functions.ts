@@ -20,6 +20,7 @@ import { DoctorFunction } from './doctor-function.ts';
 import type { RemediationProfile } from './remediation-profile.ts';
 import type { ReportBucket } from './report-bucket.ts';
 import type { RunSettings } from './settings.ts';
+import { executionsArn, stateMachineArn, stateMachineName } from './workflow.ts';
 
 export interface StageFunctionsProps {
   table: dynamodb.ITable;
@@ -54,12 +55,14 @@ export class StageFunctions extends Construct {
       PARTITION: Aws.PARTITION,
       REMEDIATION_INSTANCE_PROFILE_NAME: profile.instanceProfile.instanceProfileName,
       REPORT_BUCKET: props.reportBucket.bucket.bucketName,
+      STATE_MACHINE_ARN: stateMachineArn(stack),
     };
     const targets = {
       table: props.table,
       topic: props.topic,
       settingsRead: () => props.settings.readStatement(),
       reportWrite: () => props.reportBucket.writeGrant(),
+      executions: { arn: executionsArn(stack), stateMachineName: stateMachineName(stack) },
       fixScope: {
         partition: stack.partition,
         accountId: stack.account,
