@@ -7,7 +7,7 @@ import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { OPT_OUT_TAG } from '../lambdas/engine/tags.ts';
-import type { StageName } from '../lambdas/workflow/manifest.ts';
+import { STAGE_NAMES, STAGES, type StageName } from '../lambdas/workflow/manifest.ts';
 import type { DoctorFunction } from './constructs/doctor-function.ts';
 import { StageFunctions } from './constructs/functions.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -27,12 +27,28 @@ export const SSM_DOCTOR_STACK_PROPS: StackProps = {
     'ssm-doctor: finds EC2 instances Systems Manager does not manage, diagnoses why, applies the safe fixes and emails people',
 };
 
+export interface SsmDoctorStackProps extends StackProps {
+  /**
+   * Who may subscribe to the notification topic (IAM principal ARNs, wildcards allowed); also the
+   * context value `adminPrincipalArns` (comma-separated). Default: principals of this account.
+   */
+  adminPrincipalArns?: readonly string[];
+}
+
+/** `-c adminPrincipalArns=arn:…,arn:…` (or a JSON list in cdk.json). */
+function adminPrincipalsFromContext(scope: Construct): string[] | undefined {
+  const value: unknown = scope.node.tryGetContext('adminPrincipalArns');
+  if (value === undefined || value === '') return undefined;
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  return list.map((v) => String(v).trim()).filter(Boolean);
+}
+
 export class SsmDoctorStack extends Stack {
   readonly functions: Record<StageName, DoctorFunction>;
   readonly stateMachine: StateMachine;
   readonly remediationProfile: RemediationProfile;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: SsmDoctorStackProps) {
     super(scope, id, props);
     const parameters = declareParameters(this);
 
@@ -40,6 +56,7 @@ export class SsmDoctorStack extends Stack {
     const storage = new RunStorage(this, 'Storage');
     const notifications = new Notifications(this, 'Notifications', {
       email: parameters.notificationEmail.valueAsString,
+      adminPrincipalArns: props?.adminPrincipalArns ?? adminPrincipalsFromContext(this) ?? [],
     });
     this.remediationProfile = new RemediationProfile(this, 'RemediationProfile');
     this.functions = new StageFunctions(this, 'Functions', {
@@ -49,6 +66,10 @@ export class SsmDoctorStack extends Stack {
       remediationProfile: this.remediationProfile,
       reportBucket: new ReportBucket(this, 'Reports'),
     }).functions;
+    // Only the functions that publish (their roles) may; every other principal is denied.
+    notifications.allowPublishers(
+      STAGE_NAMES.filter((stage) => STAGES[stage].publishes).map((stage) => this.functions[stage].role),
+    );
     this.stateMachine = new Workflow(this, 'Workflow', { functions: this.functions }).stateMachine;
     const schedule = new RunSchedule(this, 'RunSchedule', {
       expression: parameters.schedule.valueAsString,

@@ -7,6 +7,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -23,6 +24,8 @@ export interface AwsClients {
   sts: STSClient;
   s3: S3Client;
   events: EventBridgeClient;
+  /** Step Functions: the remediate stage asks whether its own execution is still running. */
+  sfn: SFNClient;
 }
 
 export type ClientName = Exclude<keyof AwsClients, 'region'>;
@@ -105,6 +108,9 @@ export function buildClients(options: ClientOptions, classes: ClientClasses): Aw
     },
     get events() {
       return client('events');
+    },
+    get sfn() {
+      return client('sfn');
     },
   };
 }

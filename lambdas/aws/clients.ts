@@ -10,6 +10,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -26,6 +27,7 @@ export const ALL_CLIENTS = {
   sts: STSClient,
   s3: S3Client,
   events: EventBridgeClient,
+  sfn: SFNClient,
 };
 
 export function createClients(options: ClientOptions): AwsClients {

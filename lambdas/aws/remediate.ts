@@ -8,6 +8,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   AssociateIamInstanceProfileCommand,
+  CreateTagsCommand,
   DescribeIamInstanceProfileAssociationsCommand,
   type EC2Client,
   type Instance,
@@ -18,13 +19,16 @@ import {
   GetInstanceProfileCommand,
   type IAMClient,
   paginateListAttachedRolePolicies,
+  TagRoleCommand,
 } from '@aws-sdk/client-iam';
+import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { CauseCode } from '../engine/causes.ts';
+import { describeProblem } from '../engine/readout.ts';
 import { describeFailure } from '../engine/remediation/failures.ts';
-import { corePolicyArn, FIXES } from '../engine/remediation/fixes.ts';
+import { CHANGE_MARKER_TAG, changeMarkerValue, corePolicyArn, FIXES } from '../engine/remediation/fixes.ts';
 import type { FixId, RemediationRecord, SkipReason } from '../engine/report-model.ts';
 import { isOptedOut, OPT_OUT_TAG, optOutLabel } from '../engine/tags.ts';
-import { type AwsErrorLike, errorCode, isAwsError } from './errors.ts';
+import { type AwsErrorLike, attempt, errorCode, isAwsError } from './errors.ts';
 import { profileNameOf } from './iam.ts';
 import { readMetadataNoToken } from './instance.ts';
 import { describeInstances } from './inventory.ts';
@@ -60,7 +64,7 @@ async function run(
 ): Promise<ActionResult> {
   const record: RemediationRecord = { at: context.at, operation: FIXES[fix].operation };
   try {
-    return { status: 'applied', record: await act(record) };
+    return { status: 'applied', record: noteMarker(await act(record)) };
   } catch (error) {
     if (error instanceof Skip) {
       const skipped = {
@@ -82,6 +86,46 @@ async function run(
       record: { ...record, errorCode: code, message, ...(requestId ? { requestId } : {}) },
     };
   }
+}
+
+/** The marker tag as it went (or failed to go) onto what a fix changed; kept in the record's `after`. */
+export interface ChangeMarker {
+  tag: typeof CHANGE_MARKER_TAG;
+  value: string;
+  written: boolean;
+  /** Why it was not written (`code: message`): the change itself stands. */
+  error?: string;
+}
+
+/**
+ * Tags what a fix just changed (`ssm-doctor:changed` = fix and time). Called only after the
+ * change succeeded, and never throws: a marker that could not be written (denied, throttled,
+ * an outage) must not turn an applied change into a failure or lose its record, so the outcome
+ * says so instead.
+ */
+async function markChanged(
+  context: ActionContext,
+  fix: FixId,
+  changed: { instanceId: string } | { roleName: string },
+): Promise<ChangeMarker> {
+  const value = changeMarkerValue(fix, context.at);
+  const tag = { Key: CHANGE_MARKER_TAG, Value: value };
+  try {
+    await ('instanceId' in changed
+      ? context.ec2.send(new CreateTagsCommand({ Resources: [changed.instanceId], Tags: [tag] }))
+      : context.iam.send(new TagRoleCommand({ RoleName: changed.roleName, Tags: [tag] })));
+    return { tag: CHANGE_MARKER_TAG, value, written: true };
+  } catch (error) {
+    const text = (error as AwsErrorLike)?.message ?? String(error);
+    return { tag: CHANGE_MARKER_TAG, value, written: false, error: `${errorCode(error)}: ${text}` };
+  }
+}
+
+/** An applied change whose marker could not be written says so in its message (the change stands). */
+function noteMarker(record: RemediationRecord): RemediationRecord {
+  const marker = (record.after as { marker?: ChangeMarker } | undefined)?.marker;
+  if (!marker || marker.written) return record;
+  return { ...record, message: `applied; the ${marker.tag} tag could not be written (${marker.error})` };
 }
 
 /** The instance as it is now, if it may still be changed: running and not opted out. */
@@ -144,6 +188,7 @@ export function attachInstanceProfile(context: ActionContext, given: ActionTarge
       new AssociateIamInstanceProfileCommand({ InstanceId: target.instanceId, IamInstanceProfile: profile }),
     );
     const association = response.IamInstanceProfileAssociation;
+    const marker = await markChanged(context, 'attach-instance-profile', { instanceId: target.instanceId });
     return {
       ...record,
       before,
@@ -151,6 +196,7 @@ export function attachInstanceProfile(context: ActionContext, given: ActionTarge
         instanceProfileArn: association?.IamInstanceProfile?.Arn ?? null,
         associationId: association?.AssociationId ?? null,
         state: association?.State ?? null,
+        marker,
       },
       ...requestIdOf(response),
     };
@@ -210,10 +256,11 @@ export function attachCorePolicy(context: ActionContext, target: ActionTarget): 
     );
     // IAM reads are eventually consistent: a re-read could still miss the attachment that just
     // succeeded, so the after-state is what the successful call made it.
+    const marker = await markChanged(context, 'attach-core-policy', { roleName });
     return {
       ...record,
       before,
-      after: { roleName, attachedPolicyArns: [...policyArns, policyArn] },
+      after: { roleName, attachedPolicyArns: [...policyArns, policyArn], marker },
       ...requestIdOf(response),
     };
   });
@@ -269,6 +316,7 @@ export function enforceImdsV2(context: ActionContext, target: ActionTarget): Pro
       }),
     );
     const after = response.InstanceMetadataOptions;
+    const marker = await markChanged(context, 'enforce-imdsv2', { instanceId: target.instanceId });
     return {
       ...record,
       before,
@@ -276,6 +324,7 @@ export function enforceImdsV2(context: ActionContext, target: ActionTarget): Pro
         httpEndpoint: after?.HttpEndpoint ?? 'enabled',
         httpTokens: after?.HttpTokens ?? 'required',
         state: after?.State ?? null,
+        marker,
       },
       ...requestIdOf(response),
     };
@@ -308,4 +357,48 @@ function notConfigured(at: string): ActionResult {
       message,
     },
   };
+}
+
+/** Why no write may happen now (every planned change is then `skipped` with this reason). */
+export interface WriteHold {
+  reason: SkipReason;
+  message: string;
+}
+
+export interface OwnExecution {
+  /** `$$.Execution.Id` as the state machine passed it; absent when the function was invoked directly. */
+  executionArn: string | undefined;
+  /** This stack's state machine (`STATE_MACHINE_ARN`). */
+  stateMachineArn: string;
+  /** The run id, which is the execution's name. */
+  runId: string;
+}
+
+/**
+ * Act only on what is real now: a change is made only while the run's own execution is `RUNNING`
+ * on this stack's state machine, and is named after the run. The table and the invocation are
+ * not trusted: a direct invocation (no execution), a finished or stopped execution, one of
+ * another state machine, or one of another run holds every write. Denied or gone: held too
+ * (never guess in favour of a change); an outage is rethrown so the workflow retries the stage.
+ */
+export async function ownExecutionHold(sfn: SFNClient, own: OwnExecution): Promise<WriteHold | undefined> {
+  const hold = (message: string): WriteHold => ({ reason: 'changed-since-planning', message });
+  if (!own.executionArn) return hold('invoked outside its workflow execution: nothing is changed');
+  const read = await attempt(
+    'states:DescribeExecution',
+    () => sfn.send(new DescribeExecutionCommand({ executionArn: own.executionArn })),
+    ['denied', 'throttled', 'ExecutionDoesNotExist', 'InvalidArn'],
+  );
+  if (!read.ok) {
+    return hold(
+      `execution ${own.executionArn} could not be confirmed running (${describeProblem(read.problem)})`,
+    );
+  }
+  const { status, stateMachineArn, name } = read.value;
+  if (stateMachineArn !== own.stateMachineArn)
+    return hold(`execution ${own.executionArn} is not one of this stack's state machine`);
+  if (name !== own.runId) return hold(`execution ${own.executionArn} is not run ${own.runId}`);
+  if (status !== 'RUNNING')
+    return hold(`execution ${own.executionArn} is ${status ?? 'unknown'}, not RUNNING`);
+  return undefined;
 }

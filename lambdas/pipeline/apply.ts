@@ -7,7 +7,8 @@
  */
 
 import type { AwsClients } from '../aws/clients.ts';
-import { ACTIONS, type ActionContext, type ActionResult } from '../aws/remediate.ts';
+import { ACTIONS, type ActionContext, type ActionResult, type WriteHold } from '../aws/remediate.ts';
+import { FIXES } from '../engine/remediation/fixes.ts';
 import {
   countRemediations,
   coveringRemediation,
@@ -31,6 +32,12 @@ export interface ApplyOptions {
   now?: () => Date;
   /** Where each change is journaled: intent before the write, outcome after (pipeline/journal.ts). */
   journal?: ChangeJournal;
+  /**
+   * Asked right before each write (the workflow: is the run's own execution still running on this
+   * stack's state machine). A hold skips that change with its reason, and nothing is written or
+   * journalled for it. The CLI has no execution and passes none.
+   */
+  beforeEachWrite?: () => Promise<WriteHold | undefined>;
 }
 
 export interface ApplyResult {
@@ -59,6 +66,18 @@ export async function applyPlan(
         return { ...remediation, status: 'skipped', reason: 'cap-reached' };
       }
       const at = now().toISOString();
+      const hold = await options.beforeEachWrite?.();
+      if (hold) {
+        const { reason: _planned, ...rest } = remediation;
+        const held: Remediation = {
+          ...rest,
+          status: 'skipped',
+          reason: hold.reason,
+          record: { at, operation: FIXES[remediation.id].operation, message: hold.message },
+        };
+        options.log?.(logEntry(finding, held));
+        return held;
+      }
       const key = { fix: remediation.id, instanceId: finding.instanceId, target: remediation.target };
       // Journal hook: the intent is recorded before the write, and an outcome already recorded by
       // an earlier attempt of this run is taken as is (the change is this run's, not "already fixed").

@@ -32,6 +32,7 @@ import { authorizationRequests, dynamoRequests } from './request-context.ts';
 import { type StoredObject, s3Handlers } from './s3.ts';
 import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
 import { outputProjector } from './sdk-shapes.ts';
+import { type ExecutionStatus, type SimExecution, sfnHandlers } from './sfn.ts';
 import { snsHandlers } from './sns.ts';
 import { ssmHandlers } from './ssm.ts';
 import { stsHandlers } from './sts.ts';
@@ -48,6 +49,7 @@ export type CallFault = (call: {
 export type { ChangeRecord, PublishedMessage } from './context.ts';
 export type { PutEvent } from './events.ts';
 export type { StoredObject } from './s3.ts';
+export type { ExecutionStatus, SimExecution } from './sfn.ts';
 
 /** One AWS call the account served (or refused), for `--trace`: who, what, on what, allowed. */
 export interface TraceEntry {
@@ -83,6 +85,7 @@ const HANDLERS: Readonly<Record<ServicePrefix, Handlers>> = {
   sts: stsHandlers,
   s3: s3Handlers,
   events: eventsHandlers,
+  states: sfnHandlers,
 };
 
 const MIDDLEWARE_NAME = 'ssmDoctorSimulatedAccount';
@@ -104,6 +107,8 @@ export class SimulatedAccount {
   /** Every EventBridge event accepted, in order. */
   readonly events: PutEvent[] = [];
   readonly #world: World;
+  /** Step Functions executions run against this account (`registerExecution`), by ARN. */
+  readonly #executions = new Map<string, SimExecution>();
   readonly #latencyMs: number;
   readonly #clock: (() => Date) | undefined;
   readonly #counts = new Map<string, number>();
@@ -268,6 +273,25 @@ export class SimulatedAccount {
     this.#counts.clear();
   }
 
+  /**
+   * An execution that runs against this account (the local harness registers each one as it
+   * starts it), so DescribeExecution answers for it: `RUNNING` until `endExecution`.
+   */
+  registerExecution(execution: { executionArn: string; stateMachineArn: string; name: string }): void {
+    this.#executions.set(execution.executionArn, {
+      ...execution,
+      status: 'RUNNING',
+      startDate: this.now().toISOString(),
+    });
+  }
+
+  /** How a registered execution ended (DescribeExecution reports it from now on). */
+  endExecution(executionArn: string, status: Exclude<ExecutionStatus, 'RUNNING'>): void {
+    const execution = this.#executions.get(executionArn);
+    if (execution)
+      this.#executions.set(executionArn, { ...execution, status, stopDate: this.now().toISOString() });
+  }
+
   /** A deep copy of the world as it is now, writes included (what `--save-world` saves). */
   snapshot(): World {
     return structuredClone(this.#world);
@@ -324,6 +348,7 @@ export class SimulatedAccount {
       partition: partitionOf(world.region),
       action,
       requestId,
+      executions: this.#executions,
       now: () => this.now(),
       recordChange: (target, before, after) => {
         this.changes.push({

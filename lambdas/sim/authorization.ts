@@ -69,6 +69,7 @@ export function denialCode(service: string): string {
       return 'UnauthorizedOperation';
     case 'ssm':
     case 'dynamodb':
+    case 'states':
       return 'AccessDeniedException';
     case 'sns':
       return 'AuthorizationError';

@@ -5,6 +5,7 @@
  */
 import type { PutEvent } from './events.ts';
 import type { StoredObject } from './s3.ts';
+import type { SimExecution } from './sfn.ts';
 import type { World } from './world-schema.ts';
 
 export interface ChangeRecord {
@@ -43,6 +44,8 @@ export interface SimContext {
   stored(bucket: string, key: string): StoredObject | undefined;
   /** An EventBridge event accepted (kept in the account's `events`). */
   emit(event: PutEvent): void;
+  /** Step Functions executions registered with the account (sfn.ts), by execution ARN. */
+  readonly executions: ReadonlyMap<string, SimExecution>;
   /** A fix touched these instances: those listed in `simulation.onlineAfterFix` come online. */
   fixApplied(instanceIds: readonly string[]): void;
 }

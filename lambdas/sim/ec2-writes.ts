@@ -1,9 +1,11 @@
 /**
  * The EC2 writes a remediation makes, with EC2's preconditions and errors:
- * AssociateIamInstanceProfile and ModifyInstanceMetadataOptions.
+ * AssociateIamInstanceProfile, ModifyInstanceMetadataOptions, and CreateTags (on instances) for
+ * the marker a change leaves.
  */
 import type {
   AssociateIamInstanceProfileRequest,
+  CreateTagsRequest,
   ModifyInstanceMetadataOptionsRequest,
 } from '@aws-sdk/client-ec2';
 import { copy, type Handlers, type SimContext } from './context.ts';
@@ -122,7 +124,65 @@ function modifyInstanceMetadataOptions(input: ModifyInstanceMetadataOptionsReque
   return { InstanceId: instance.InstanceId, InstanceMetadataOptions: { ...after, State: 'pending' } };
 }
 
+/** EC2's tag limits: 50 per resource, keys up to 128 characters, values up to 256, no `aws:` keys. */
+const MAX_TAGS = 50;
+
+/**
+ * Adds or overwrites tags on instances (the only taggable resource the world holds). EC2 checks
+ * every resource and tag before writing any, so a bad request changes nothing.
+ */
+function createTags(input: CreateTagsRequest, ctx: SimContext) {
+  const ids = input.Resources ?? [];
+  const tags = input.Tags ?? [];
+  if (!ids.length || !tags.length) {
+    throw awsError(
+      'ec2',
+      'MissingParameter',
+      `The request must contain the parameter ${ids.length ? 'tags' : 'resourceIdSet'}`,
+    );
+  }
+  for (const tag of tags) {
+    const key = tag.Key ?? '';
+    if (!key.length || key.length > 128 || (tag.Value ?? '').length > 256) {
+      throw awsError('ec2', 'InvalidParameterValue', `Tag key or value for '${key}' is too long or empty.`);
+    }
+    if (/^aws:/i.test(key)) {
+      throw awsError(
+        'ec2',
+        'InvalidParameterValue',
+        "Tag keys starting with 'aws:' are reserved for internal use",
+      );
+    }
+  }
+  checkWellFormed('instance', ids);
+  const instances = ids.map((id) => requireInstance(ctx, id));
+  for (const instance of instances) {
+    const keys = new Set([...(instance.Tags ?? []).map((t) => t.Key), ...tags.map((t) => t.Key)]);
+    if (keys.size > MAX_TAGS) {
+      throw awsError(
+        'ec2',
+        'TagLimitExceeded',
+        `The maximum number of Tags for a resource has been reached.`,
+      );
+    }
+  }
+  for (const instance of instances) {
+    const before = copy(instance.Tags ?? []);
+    const after = [...before];
+    for (const tag of tags) {
+      const entry = { Key: tag.Key ?? '', Value: tag.Value ?? '' };
+      const at = after.findIndex((t) => t.Key === entry.Key);
+      if (at >= 0) after[at] = entry;
+      else after.push(entry);
+    }
+    instance.Tags = after;
+    ctx.recordChange(instance.InstanceId, { Tags: before }, { Tags: after });
+  }
+  return {};
+}
+
 export const ec2WriteHandlers: Handlers = {
   AssociateIamInstanceProfile: associateIamInstanceProfile,
   ModifyInstanceMetadataOptions: modifyInstanceMetadataOptions,
+  CreateTags: createTags,
 };

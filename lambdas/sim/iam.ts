@@ -16,6 +16,7 @@ import type {
   ListPoliciesRequest,
   ListRolePoliciesRequest,
   ListRolesRequest,
+  TagRoleRequest,
 } from '@aws-sdk/client-iam';
 import type { Handlers, SimContext } from './context.ts';
 import { awsError } from './errors.ts';
@@ -193,6 +194,49 @@ function attachRolePolicy(input: AttachRolePolicyRequest, ctx: SimContext) {
   return {};
 }
 
+/**
+ * TagRole (the marker a role change leaves): adds or overwrites tags, IAM's rules: at most 50 per
+ * role, keys 1–128 and values 0–256 characters of `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, no `aws:` keys,
+ * and keys that differ only in case are one key (the new value replaces the old, key kept).
+ */
+const IAM_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+function tagRole(input: TagRoleRequest, ctx: SimContext) {
+  const role = requireRole(ctx, input.RoleName);
+  const tags = input.Tags ?? [];
+  for (const tag of tags) {
+    const key = tag.Key ?? '';
+    const value = tag.Value ?? '';
+    if (
+      !key.length ||
+      key.length > 128 ||
+      value.length > 256 ||
+      !IAM_TAG_TEXT.test(key) ||
+      !IAM_TAG_TEXT.test(value)
+    ) {
+      throw awsError(
+        'iam',
+        'InvalidInput',
+        `1 validation error detected: Value at 'tags' failed to satisfy constraint for key '${key}'`,
+      );
+    }
+    if (/^aws:/i.test(key))
+      throw awsError('iam', 'InvalidInput', 'User is not authorized to tag with the aws: prefix');
+  }
+  const before = structuredClone(role.Tags ?? []);
+  const after = [...before];
+  for (const tag of tags) {
+    const at = after.findIndex((t) => (t.Key ?? '').toLowerCase() === (tag.Key ?? '').toLowerCase());
+    if (at >= 0) after[at] = { Key: after[at]?.Key ?? tag.Key ?? '', Value: tag.Value ?? '' };
+    else after.push({ Key: tag.Key ?? '', Value: tag.Value ?? '' });
+  }
+  if (after.length > 50)
+    throw awsError('iam', 'LimitExceeded', 'The number of tags has reached the maximum limit.');
+  role.Tags = after;
+  ctx.recordChange(role.RoleName, { Tags: before }, { Tags: after });
+  return {};
+}
+
 export const iamHandlers: Handlers = {
   GetInstanceProfile: getInstanceProfile,
   GetRole: getRole,
@@ -207,4 +251,5 @@ export const iamHandlers: Handlers = {
   ListPolicies: listPolicies,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
   AttachRolePolicy: attachRolePolicy,
+  TagRole: tagRole,
 };

@@ -29,6 +29,13 @@ function resourceTags(tags: readonly Tag[] | undefined): Record<string, string> 
   return keys;
 }
 
+/** The tags a request writes: `aws:TagKeys` (every key) and `aws:RequestTag/<key>` (each value). */
+function requestTagKeys(tags: readonly Tag[] | undefined): RequestContext {
+  const keys: Record<string, string | string[]> = { 'aws:TagKeys': (tags ?? []).map((t) => t.Key ?? '') };
+  for (const tag of tags ?? []) if (tag.Key) keys[`aws:RequestTag/${tag.Key}`] = tag.Value ?? '';
+  return keys;
+}
+
 function globalKeys(scope: RequestScope): Record<string, string> {
   return {
     'aws:RequestedRegion': scope.region,
@@ -118,9 +125,7 @@ const RULES: Record<string, (input: Input, scope: RequestScope) => Authorization
     instanceRequest(scope, 'ec2:GetConsoleOutput', str(input.InstanceId) ?? ''),
   ],
   'ec2:CreateTags': (input, scope) => {
-    const tags = (input.Tags as Tag[] | undefined) ?? [];
-    const requestTags: Record<string, string | string[]> = { 'aws:TagKeys': tags.map((t) => t.Key ?? '') };
-    for (const tag of tags) if (tag.Key) requestTags[`aws:RequestTag/${tag.Key}`] = tag.Value ?? '';
+    const requestTags = requestTagKeys(input.Tags as Tag[] | undefined);
     return ((input.Resources as string[] | undefined) ?? []).map((id) =>
       instanceRequest(scope, 'ec2:CreateTags', id, requestTags),
     );
@@ -155,6 +160,23 @@ const RULES: Record<string, (input: Input, scope: RequestScope) => Authorization
   ],
   'iam:GetPolicyVersion': (input, scope) => [
     { action: 'iam:GetPolicyVersion', resource: str(input.PolicyArn) ?? '*', context: globalKeys(scope) },
+  ],
+  // The marker a role change leaves: the tags in the request are condition keys, like CreateTags'.
+  'iam:TagRole': (input, scope) => [
+    roleRequest(
+      scope,
+      'iam:TagRole',
+      str(input.RoleName) ?? '',
+      requestTagKeys(input.Tags as Tag[] | undefined),
+    ),
+  ],
+  // Authorized against the execution it names (`…:execution:<state machine>:<name>`).
+  'states:DescribeExecution': (input, scope) => [
+    {
+      action: 'states:DescribeExecution',
+      resource: str(input.executionArn) ?? '*',
+      context: globalKeys(scope),
+    },
   ],
   'ssm:GetParametersByPath': (input, scope) => [
     {

@@ -10,11 +10,22 @@ import * as ec2 from '@aws-sdk/client-ec2';
 import * as events from '@aws-sdk/client-eventbridge';
 import * as iam from '@aws-sdk/client-iam';
 import * as s3 from '@aws-sdk/client-s3';
+import * as sfn from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 
-export type ServicePrefix = 'ec2' | 'ssm' | 'iam' | 'cloudwatch' | 'sns' | 'sts' | 's3' | 'events';
+export type ServicePrefix =
+  | 'ec2'
+  | 'ssm'
+  | 'iam'
+  | 'cloudwatch'
+  | 'sns'
+  | 'sts'
+  | 's3'
+  | 'events'
+  /** Step Functions: IAM names its actions `states:…`. */
+  | 'states';
 
 /** The base exception class every SDK package exports (`EC2ServiceException`, …). */
 export type ServiceExceptionClass = new (options: {
@@ -80,6 +91,12 @@ export const SDK_SERVICES: Readonly<Record<ServicePrefix, SdkService>> = {
     clientName: 'EventBridgeClient',
     exports: events,
     BaseException: events.EventBridgeServiceException as unknown as ServiceExceptionClass,
+  },
+  states: {
+    prefix: 'states',
+    clientName: 'SFNClient',
+    exports: sfn,
+    BaseException: sfn.SFNServiceException as unknown as ServiceExceptionClass,
   },
 };
 

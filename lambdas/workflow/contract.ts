@@ -34,7 +34,13 @@ export interface DiagnoseBatchOutput {
 export interface RunRef {
   runId: string;
 }
-export type RemediateInput = RunRef;
+export interface RemediateInput extends RunRef {
+  /**
+   * The execution running this stage (`$$.Execution.Id`): each write first checks it is RUNNING on
+   * this stack's state machine and named after the run. Absent (a direct invocation): nothing is changed.
+   */
+  executionArn?: string;
+}
 export type VerifyInput = RunRef;
 export type ReportInput = RunRef;
 

@@ -23,7 +23,9 @@ export type EnvName =
   | 'ACCOUNT_ID'
   | 'PARTITION'
   | 'REMEDIATION_INSTANCE_PROFILE_NAME'
-  | 'REPORT_BUCKET';
+  | 'REPORT_BUCKET'
+  /** This stack's state machine (its name is fixed, so its ARN is known without a circular reference). */
+  | 'STATE_MACHINE_ARN';
 
 export interface StageManifest {
   /** The Task state of the state machine that runs this stage. */
@@ -47,6 +49,11 @@ export interface StageManifest {
    * hands on (`put`) and what it takes from the stages before it (`get`).
    */
   work: readonly ('get' | 'put')[];
+  /**
+   * Asks Step Functions whether the run's own execution is still running before each write
+   * (`states:DescribeExecution` on this stack's state machine's executions only).
+   */
+  checksExecution?: boolean;
   /**
    * `failure`: the run lock item, the outbox (workflow/outbox.ts) and reading the change journal
    * (workflow/journal.ts); `run`: the whole table (the run's items, ledger, journal, outbox, lock).
@@ -101,8 +108,9 @@ export const STAGES = {
     state: 'Plan and apply fixes',
     description: 'Plans and applies the safe fixes within the rails',
     // Acts only on what is real now: the settings are re-read from SSM (never taken from the
-    // table), and each fix re-reads the instance, role and IMDSv1 usage it depends on.
-    clients: ['ec2', 'iam', 'cloudwatch', 'ssm', 's3'],
+    // table), each write waits on its own execution being RUNNING on this stack's state machine,
+    // and each fix re-reads the instance, role and IMDSv1 usage it depends on.
+    clients: ['ec2', 'iam', 'cloudwatch', 'ssm', 'sfn', 's3'],
     reads: [],
     fixes: ['attach-instance-profile', 'attach-core-policy', 'enforce-imdsv2'],
     readsSettings: true,
@@ -110,8 +118,15 @@ export const STAGES = {
     archivesReports: false,
     emitsEvents: false,
     work: ['get', 'put'],
+    checksExecution: true,
     table: 'run',
-    env: ['TABLE_NAME', 'SETTINGS_PREFIX', 'REMEDIATION_INSTANCE_PROFILE_NAME', 'REPORT_BUCKET'],
+    env: [
+      'TABLE_NAME',
+      'SETTINGS_PREFIX',
+      'REMEDIATION_INSTANCE_PROFILE_NAME',
+      'STATE_MACHINE_ARN',
+      'REPORT_BUCKET',
+    ],
   },
   verify: {
     state: 'Verify',

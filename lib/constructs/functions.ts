@@ -26,6 +26,7 @@ import { DoctorFunction } from './doctor-function.ts';
 import type { RemediationProfile } from './remediation-profile.ts';
 import type { ReportBucket } from './report-bucket.ts';
 import type { RunSettings } from './settings.ts';
+import { executionsArn, stateMachineArn, stateMachineName } from './workflow.ts';
 
 export interface StageFunctionsProps {
   table: dynamodb.ITable;
@@ -60,6 +61,7 @@ export class StageFunctions extends Construct {
       PARTITION: Aws.PARTITION,
       REMEDIATION_INSTANCE_PROFILE_NAME: profile.instanceProfile.instanceProfileName,
       REPORT_BUCKET: props.reportBucket.bucket.bucketName,
+      STATE_MACHINE_ARN: stateMachineArn(stack),
     };
     const targets = {
       table: props.table,
@@ -67,6 +69,7 @@ export class StageFunctions extends Construct {
       settingsRead: () => props.settings.readStatement(),
       reportWrite: () => props.reportBucket.writeGrant(),
       work: (access: StageManifest['work']) => props.reportBucket.workGrant(access),
+      executions: { arn: executionsArn(stack), stateMachineName: stateMachineName(stack) },
       fixScope: {
         partition: stack.partition,
         accountId: stack.account,

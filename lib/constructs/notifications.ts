@@ -2,6 +2,11 @@
  * Where people hear from ssm-doctor: one SNS topic, encrypted with a customer-managed key
  * (rotation on), TLS-only, with an email subscription when the NotificationEmail parameter is set.
  * The report and failure functions publish to it, and so do the CloudWatch alarms.
+ *
+ * Its policy says who may do what, and denies everyone else explicitly (an identity policy of the
+ * account granting `sns:*` cannot widen it): only the stack's own functions (`allowPublishers`)
+ * and this account's CloudWatch alarms publish — a spoofed "all clear" is refused — and only the
+ * operator's admins (`adminPrincipalArns`, default: the account) subscribe an endpoint.
  */
 import { ArnFormat, CfnCondition, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +17,15 @@ import { Construct } from 'constructs';
 export interface NotificationsProps {
   /** Empty string = no subscription. */
   email: string;
+  /**
+   * Who may subscribe an endpoint (IAM principal ARNs, wildcards allowed, e.g.
+   * `arn:aws:iam::111122223333:role/Admin*`). Default: principals of this account, as their own
+   * IAM policies allow (`aws:PrincipalAccount`); nobody outside it.
+   */
+  adminPrincipalArns?: readonly string[];
 }
+
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
 
 export class Notifications extends Construct {
   readonly topic: sns.Topic;
@@ -34,6 +47,7 @@ export class Notifications extends Construct {
       enforceSSL: true,
     });
     this.allowCloudWatchAlarms();
+    this.restrictSubscribers(props.adminPrincipalArns ?? []);
 
     const hasEmail = new CfnCondition(this, 'HasEmail', {
       expression: Fn.conditionNot(Fn.conditionEquals(props.email, '')),
@@ -47,12 +61,94 @@ export class Notifications extends Construct {
   }
 
   /**
+   * Only these roles (the stack's functions) and this account's CloudWatch alarms may publish:
+   * everyone else is denied, whatever their own IAM policies say. `aws:PrincipalArn` is the role
+   * ARN of a role session; a service principal has no `aws:PrincipalArn` but
+   * `aws:PrincipalServiceName`, so the alarms pass the first deny and meet the second.
+   */
+  allowPublishers(roles: readonly iam.IRole[]): void {
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheStacksFunctionsAndAlarmsPublish',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringNotEquals: {
+            'aws:PrincipalArn': roles.map((r) => r.roleArn),
+            'aws:PrincipalServiceName': CLOUDWATCH,
+          },
+        },
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThisAccountsAlarmsPublish',
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal(CLOUDWATCH)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringNotEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Subscribing is how a message leaves the account: only the admins may add an endpoint, and
+   * never over plain HTTP. The default names the account (its root), which IAM reads as "any
+   * principal of this account that its own policies allow": the deny then keys on
+   * `aws:PrincipalAccount`; named admins key on `aws:PrincipalArn`.
+   */
+  private restrictSubscribers(adminPrincipalArns: readonly string[]): void {
+    const stack = Stack.of(this);
+    const named = adminPrincipalArns.length > 0;
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AdminsSubscribe',
+        principals: named
+          ? adminPrincipalArns.map((arn) => new iam.ArnPrincipal(arn))
+          : [new iam.AccountRootPrincipal()],
+        actions: ['sns:Subscribe'],
+        resources: [this.topic.topicArn],
+        ...(named ? {} : { conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } } }),
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'NobodyElseSubscribes',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: ['sns:Subscribe'],
+        resources: [this.topic.topicArn],
+        conditions: named
+          ? { ArnNotLike: { 'aws:PrincipalArn': [...adminPrincipalArns] } }
+          : { StringNotEquals: { 'aws:PrincipalAccount': stack.account } },
+      }),
+    );
+    // enforceSSL denies publishing over plain HTTP; subscribing too.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SubscribeOverTlsOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: ['sns:Subscribe'],
+        resources: [this.topic.topicArn],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  }
+
+  /**
    * CloudWatch alarms publish as the service, so the topic policy must let it in (only for alarms
    * of this account) and the key must let it encrypt. A key policy's `Resource: *` means "this key".
    */
   private allowCloudWatchAlarms(): void {
     const stack = Stack.of(this);
-    const cloudwatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const cloudwatch = new iam.ServicePrincipal(CLOUDWATCH);
     const thisAccountsAlarms = {
       ArnLike: {
         'aws:SourceArn': stack.formatArn({

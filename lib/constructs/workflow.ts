@@ -4,8 +4,8 @@
  * service errors with jittered back-off and catches everything else into `Notify failure`, which
  * ends in `Run failed`: no path ends silently.
  */
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -27,6 +27,32 @@ export const EXECUTION_TIMEOUT = Duration.hours(3);
 /** The error name a stage fails with when AWS itself is unwell (`AwsOutage` in lambdas/aws/errors.ts). */
 export const AWS_OUTAGE_ERROR = 'AwsOutage';
 export const DIAGNOSE_CONCURRENCY = 4;
+
+/**
+ * The state machine's name is fixed (one per stack), so its ARN is known before it exists: the
+ * remediate function's `STATE_MACHINE_ARN` and the role's trust name it without a reference to
+ * the state machine (which references the functions: that would be a cycle).
+ */
+export const stateMachineName = (stack: Stack) => `${stack.stackName}-workflow`;
+
+export function stateMachineArn(stack: Stack): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName(stack),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** Every execution of this stack's state machine (`…:execution:<name>:*`). */
+export function executionsArn(stack: Stack): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName(stack)}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
 
 export interface WorkflowProps {
   functions: Record<StageName, DoctorFunction>;
@@ -116,7 +142,16 @@ export class Workflow extends Construct {
         resultPath: sfn.JsonPath.DISCARD,
       }).itemProcessor(diagnoseOne),
     );
-    const remediate = onError(task('remediate', { payload: runIdOnly, resultPath: '$.remediation' }));
+    // The execution goes with the run id: the stage writes only while this execution is RUNNING.
+    const remediate = onError(
+      task('remediate', {
+        payload: sfn.TaskInput.fromObject({
+          runId: sfn.JsonPath.stringAt('$.runId'),
+          executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'),
+        }),
+        resultPath: '$.remediation',
+      }),
+    );
     const verify = onError(task('verify', { payload: runIdOnly, resultPath: '$.verification' }));
     const report = onError(task('report', { payload: runIdOnly, resultPath: '$.report' }));
     const waitForAgents = new sfn.Wait(this, 'Wait for agents', {
@@ -145,7 +180,17 @@ export class Workflow extends Construct {
       retention: logRetention(this),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const stack = Stack.of(this);
+    // Step Functions may assume this role only for this state machine of this account (confused deputy).
+    const role = new iam.Role(this, 'StateMachineRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com').withConditions({
+        ArnEquals: { 'aws:SourceArn': stateMachineArn(stack) },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
+    });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: stateMachineName(stack),
+      role,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: EXECUTION_TIMEOUT,

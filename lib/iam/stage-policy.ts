@@ -5,7 +5,8 @@
  *   before them) plus the explicit opt-out deny (`engine/remediation/fixes.ts`);
  * - `readsSettings`: GetParametersByPath on the settings path;
  * - `publishes`: publish to the topic (and its key);
- * - `table`: the run's items, or (failure) the lock item, the outbox and reading the journal.
+ * - `table`: the run's items, or (failure) the lock item, the outbox and reading the journal;
+ * - `checksExecution`: DescribeExecution on this stack's state machine's executions only.
  * Each grant that needs a cdk-nag acknowledgement carries it, with the reason, next to it.
  */
 import type { Stack } from 'aws-cdk-lib';
@@ -31,6 +32,8 @@ export interface StageGrantTargets {
   reportWrite: () => Grant;
   /** Putting or getting the run's work objects (`ReportBucket.workGrant`). */
   work: (access: StageManifest['work']) => Grant;
+  /** Every execution of this stack's state machine: its ARN pattern (`…:execution:<name>:*`) and name. */
+  executions: { arn: string; stateMachineName: string };
 }
 
 export interface Grant {
@@ -190,7 +193,25 @@ export function stageGrants(stack: Stack, manifest: StageManifest, targets: Stag
     ...(manifest.archivesReports ? [targets.reportWrite()] : []),
     ...(manifest.work.length ? [targets.work(manifest.work)] : []),
     ...(manifest.emitsEvents ? [eventsGrant(stack)] : []),
+    ...(manifest.checksExecution ? [executionGrant(targets.executions)] : []),
   ];
+}
+
+/** `checksExecution`: describe this stack's own executions (is the run still running?), nothing else. */
+function executionGrant(executions: StageGrantTargets['executions']): Grant {
+  return {
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'DescribeOwnExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [executions.arn],
+      }),
+    ],
+    acknowledgements: {
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${executions.stateMachineName}:*]`]:
+        "Execution names are run ids, unknown when the stack is made: the read is limited to this stack's state machine's executions.",
+    },
+  };
 }
 
 /** Finding changes and failed runs go to the account's default event bus, and nowhere else. */

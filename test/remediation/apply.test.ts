@@ -68,9 +68,17 @@ describe('applying a plan', () => {
         instanceProfileArn: profileArn(FIX_PROFILE),
         associationId: expect.any(String),
         state: 'associating',
+        // The marker the change left on the instance, written after it succeeded.
+        marker: {
+          tag: 'ssm-doctor:changed',
+          value: 'attach-instance-profile 2026-11-26T06:00:00.000Z',
+          written: true,
+        },
       },
       requestId: changes.find((c) => c.action === 'ec2:AssociateIamInstanceProfile')?.requestId,
     });
+    expect(changes.filter((c) => c.action === 'ec2:CreateTags').map((c) => c.target)).toEqual([A, C, D]);
+    expect(changes.filter((c) => c.action === 'iam:TagRole').map((c) => c.target)).toEqual(['app-role']);
     expect(findingOf(findings, B).remediations[0]?.record).toMatchObject({
       operation: 'iam:AttachRolePolicy',
       before: { roleName: 'app-role', attachedPolicyArns: [] },

@@ -67,6 +67,24 @@ describe('scan --remediation on', () => {
       ['enforce-imdsv2', C, 'applied'],
     ]);
     expect(await readFile(path, 'utf8')).toBe(original);
+    // What changed carries the marker saying which fix and when; what did not, none.
+    const saved = JSON.parse(await readFile(out, 'utf8')) as {
+      now: string;
+      ec2: { Instances: { InstanceId: string; Tags?: { Key: string; Value: string }[] }[] };
+      iam: { Roles: { RoleName: string; Tags?: { Key: string; Value: string }[] }[] };
+    };
+    const marker = (tags: { Key: string; Value: string }[] | undefined) =>
+      tags?.find((t) => t.Key === 'ssm-doctor:changed')?.Value;
+    const instanceMarker = (id: string) => marker(saved.ec2.Instances.find((i) => i.InstanceId === id)?.Tags);
+    const at = /^\S+ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+    expect(instanceMarker(A)).toMatch(/^attach-instance-profile /);
+    expect(instanceMarker(A)).toMatch(at);
+    expect(instanceMarker(B)).toBeUndefined();
+    expect(instanceMarker(C)).toMatch(/^enforce-imdsv2 /);
+    expect(marker(saved.iam.Roles.find((r) => r.RoleName === 'app-role')?.Tags)).toMatch(
+      /^attach-core-policy /,
+    );
+    expect(logs[1].after.marker).toMatchObject({ tag: 'ssm-doctor:changed', written: true });
 
     const second = await cli('scan', '--world', out, '--format', 'json');
     const rescanned = JSON.parse(second.stdout) as Report;

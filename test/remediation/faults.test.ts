@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OutcomeLine } from '../../lambdas/pipeline/journal.ts';
 import type { World } from '../../lambdas/sim/world.ts';
 import { applyOn, changed, findingOf, outcomes, planOn, settingsFor, simulate, writes } from './harness.ts';
 import { buildWorld, type WorldSpec } from './worlds.ts';
@@ -44,6 +45,39 @@ describe('faults while applying', () => {
     expect(counts).toMatchObject({ applied: 2, failed: 1 });
     expect(logs.map((l) => l.status)).toEqual(['applied', 'failed', 'applied']);
   });
+
+  it.each([
+    ['CreateTags', 'UnauthorizedOperation'],
+    ['TagRole', 'ServiceFailure'],
+  ])(
+    'keeps a change applied when its marker tag (%s) fails with %s, and says so in the journal',
+    async (operation, code) => {
+      const sim = simulate(buildWorld(spec([{ operation, code }])));
+      const report = await planOn(sim, settingsFor());
+      const lines: OutcomeLine[] = [];
+      const journal = {
+        intent: async () => ({ existed: false }),
+        outcome: async (line: OutcomeLine) => {
+          lines.push(line);
+        },
+      };
+
+      const { findings, counts } = await applyOn(sim, report, { journal });
+
+      // Every change stands: the marker is extra, never a reason to fail or retry the change.
+      expect(counts).toMatchObject({ applied: 3, failed: 0 });
+      const tagged = operation === 'TagRole' ? B : A;
+      const record = findingOf(findings, tagged).remediations[0]?.record;
+      expect(record?.after).toMatchObject({ marker: { tag: 'ssm-doctor:changed', written: false } });
+      expect((record?.after as { marker?: { error?: string } } | undefined)?.marker?.error).toMatch(
+        new RegExp(`^${code}`),
+      );
+      expect(record?.message).toMatch(/ssm-doctor:changed tag could not be written/);
+      const outcome = lines.find((l) => l.instanceId === tagged);
+      expect(outcome).toMatchObject({ status: 'applied', after: { marker: { written: false } } });
+      expect(outcome?.message).toMatch(/could not be written/);
+    },
+  );
 
   it.each([
     ['AssociateIamInstanceProfile', 'UnauthorizedOperation', A, /may not make this change/],
@@ -127,7 +161,7 @@ describe('the world changed between planning and applying', () => {
       [B]: ['attach-core-policy@app-role: applied'],
       [C]: [`enforce-imdsv2@${C}: skipped(opted-out)`],
     });
-    expect(later.account.changes.map((c) => c.action)).toEqual(['iam:AttachRolePolicy']);
+    expect(later.account.changes.map((c) => c.action)).toEqual(['iam:AttachRolePolicy', 'iam:TagRole']);
   });
 
   it('does not change a shared role when another instance using it has opted out', async () => {

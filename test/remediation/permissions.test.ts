@@ -1,8 +1,12 @@
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { TagRoleCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { createClients } from '../../lambdas/aws/clients.ts';
 import { runCli } from '../../lambdas/cli/main.ts';
 import type { PolicyDocument, PolicyStatement } from '../../lambdas/engine/facts.ts';
 import { fixStatements } from '../../lambdas/engine/permissions.ts';
 import { corePolicyArn } from '../../lambdas/engine/remediation/fixes.ts';
+import { SimulatedAccount } from '../../lambdas/sim/account.ts';
 import { applyOn, planOn, settingsFor, simulate } from './harness.ts';
 import { buildWorld } from './worlds.ts';
 
@@ -83,10 +87,82 @@ describe('remediation permissions', () => {
 
     const denies = statements.filter((s) => s.Effect === 'Deny');
 
+    // The marker tag is a change too: denied wherever the change is.
     expect(denies.map((d) => d.Action)).toEqual([
-      ['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions'],
-      ['iam:AttachRolePolicy'],
+      ['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions', 'ec2:CreateTags'],
+      ['iam:AttachRolePolicy', 'iam:TagRole'],
     ]);
+  });
+
+  describe('the marker tag: only ssm-doctor:changed, only with a value naming the fix', () => {
+    const A = 'i-0000000000000000a';
+    const OUT = 'i-0000000000000000b';
+    async function asCaller() {
+      const policy = await printedPolicy();
+      const world = buildWorld({
+        instances: [
+          { id: A, profile: 'app' },
+          { id: OUT, profile: 'app', tags: { 'ssm-doctor:remediate': 'false' } },
+        ],
+        profiles: { app: 'app-role' },
+      });
+      const account = new SimulatedAccount({
+        ...world,
+        simulation: { ...world.simulation, callerPolicy: policy },
+      });
+      const clients = createClients({
+        region: account.region,
+        simulated: account,
+        caller: account.cliCaller(),
+        maxAttempts: 1,
+      });
+      const tagInstance = (id: string, ...tags: [string, string][]) =>
+        clients.ec2
+          .send(
+            new CreateTagsCommand({ Resources: [id], Tags: tags.map(([Key, Value]) => ({ Key, Value })) }),
+          )
+          .then(
+            () => 'allowed',
+            (e: Error) => e.name,
+          );
+      const tagRole = (...tags: [string, string][]) =>
+        clients.iam
+          .send(
+            new TagRoleCommand({ RoleName: 'app-role', Tags: tags.map(([Key, Value]) => ({ Key, Value })) }),
+          )
+          .then(
+            () => 'allowed',
+            (e: Error) => e.name,
+          );
+      return { tagInstance, tagRole };
+    }
+    const NOW = '2026-11-26T06:00:00.000Z';
+
+    it('lets each fix tag what it changes with its own marker', async () => {
+      const { tagInstance, tagRole } = await asCaller();
+      expect(await tagInstance(A, ['ssm-doctor:changed', `enforce-imdsv2 ${NOW}`])).toBe('allowed');
+      expect(await tagInstance(A, ['ssm-doctor:changed', `attach-instance-profile ${NOW}`])).toBe('allowed');
+      expect(await tagRole(['ssm-doctor:changed', `attach-core-policy ${NOW}`])).toBe('allowed');
+    });
+
+    it('refuses any other key, a second key in the same call, another value, or an opted-out instance', async () => {
+      const { tagInstance, tagRole } = await asCaller();
+      expect(await tagInstance(A, ['Owner', 'me'])).toBe('UnauthorizedOperation');
+      expect(await tagInstance(A, ['ssm-doctor:remediate', 'true'])).toBe('UnauthorizedOperation');
+      expect(
+        await tagInstance(A, ['ssm-doctor:changed', `enforce-imdsv2 ${NOW}`], ['ssm-doctor:ignore', 'true']),
+      ).toBe('UnauthorizedOperation');
+      expect(await tagInstance(A, ['ssm-doctor:changed', 'anything'])).toBe('UnauthorizedOperation');
+      // A role's marker value on an instance: each resource type only with the fixes that change it.
+      expect(await tagInstance(A, ['ssm-doctor:changed', `attach-core-policy ${NOW}`])).toBe(
+        'UnauthorizedOperation',
+      );
+      expect(await tagInstance(OUT, ['ssm-doctor:changed', `enforce-imdsv2 ${NOW}`])).toBe(
+        'UnauthorizedOperation',
+      );
+      expect(await tagRole(['ssm-doctor:remediate', 'true'])).toBe('AccessDenied');
+      expect(await tagRole(['ssm-doctor:changed', `enforce-imdsv2 ${NOW}`])).toBe('AccessDenied');
+    });
   });
 
   it('declares every call the applier makes', async () => {

@@ -44,7 +44,8 @@ describe('rails', () => {
         });
     });
     expect(before.filter((p) => p.r.status === 'planned' && !p.r.coveredBy)).toHaveLength(2);
-    expect(sim.account.changes).toHaveLength(2);
+    // Two changes, each followed by its marker tag.
+    expect(sim.account.changes).toHaveLength(4);
   });
 
   it('stops at the cap per run, in instance order', async () => {

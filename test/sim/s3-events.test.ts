@@ -1,6 +1,6 @@
 /** The simulated S3 PutObject and EventBridge PutEvents, through the real SDK clients. */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../lambdas/aws/clients.ts';
 import { SimulatedAccount } from '../../lambdas/sim/account.ts';
@@ -30,11 +30,34 @@ describe('simulated S3', () => {
         Bucket: 'reports-bucket',
         Key: 'runs/a/report.json',
         Body: '{"a":1}',
+        Bytes: new Uint8Array(Buffer.from('{"a":1}')),
         ContentType: 'application/json',
         ServerSideEncryption: 'AES256',
       },
     ]);
     expect(simulated.callCounts()).toEqual({ 's3:PutObject': 1 });
+  });
+
+  it('gives an object back byte for byte, the latest write of a key winning, and NoSuchKey for none', async () => {
+    const { clients } = account();
+    const bytes = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00]);
+    await clients.s3.send(new PutObjectCommand({ Bucket: 'reports-bucket', Key: 'work/r/x', Body: 'old' }));
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: 'reports-bucket',
+        Key: 'work/r/x',
+        Body: bytes,
+        ContentEncoding: 'gzip',
+      }),
+    );
+
+    const got = await clients.s3.send(new GetObjectCommand({ Bucket: 'reports-bucket', Key: 'work/r/x' }));
+
+    expect(await got.Body?.transformToByteArray()).toEqual(bytes);
+    expect(got.ContentEncoding).toBe('gzip');
+    await expect(
+      clients.s3.send(new GetObjectCommand({ Bucket: 'reports-bucket', Key: 'work/r/none' })),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
   it('refuses a bucket name S3 would refuse', async () => {

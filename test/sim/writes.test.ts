@@ -1,16 +1,24 @@
 import {
   AssociateIamInstanceProfileCommand,
+  CreateTagsCommand,
   DescribeIamInstanceProfileAssociationsCommand,
   DescribeInstancesCommand,
   ModifyInstanceMetadataOptionsCommand,
 } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  TagRoleCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   DescribeInstanceInformationCommand,
   GetParameterCommand,
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { describe, expect, test } from 'vitest';
+import { SimulatedAccount } from '../../lambdas/sim/account.ts';
 import { parseWorld } from '../../lambdas/sim/world.ts';
 import { ACCOUNT, instance, rejection, simulate, trustEc2, world } from './helpers.ts';
 
@@ -305,4 +313,131 @@ test('a snapshot holds every write and is itself a valid world', async () => {
     ['i-profiled', 'Online'],
     ['i-bare', 'Online'],
   ]);
+});
+
+describe('CreateTags (the marker a change leaves on an instance)', () => {
+  const tagsOf = (sim: ReturnType<typeof simulate>, id: string) =>
+    sim.account.snapshot().ec2.Instances.find((i) => i.InstanceId === id)?.Tags;
+
+  test('adds a tag, overwrites one of the same key, and records each change', async () => {
+    const sim = simulate(scenario());
+    const tag = (Value: string) =>
+      sim.ec2.send(
+        new CreateTagsCommand({ Resources: ['i-bare'], Tags: [{ Key: 'ssm-doctor:changed', Value }] }),
+      );
+    await tag('attach-instance-profile 2026-11-26T06:00:00.000Z');
+    await tag('enforce-imdsv2 2026-11-26T07:00:00.000Z');
+    expect(tagsOf(sim, 'i-bare')?.filter((t) => t.Key === 'ssm-doctor:changed')).toEqual([
+      { Key: 'ssm-doctor:changed', Value: 'enforce-imdsv2 2026-11-26T07:00:00.000Z' },
+    ]);
+    expect(sim.account.changes.map((c) => [c.action, c.target])).toEqual([
+      ['ec2:CreateTags', 'i-bare'],
+      ['ec2:CreateTags', 'i-bare'],
+    ]);
+    const described = await sim.ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-bare'] }));
+    expect(described.Reservations?.[0]?.Instances?.[0]?.Tags).toContainEqual({
+      Key: 'ssm-doctor:changed',
+      Value: 'enforce-imdsv2 2026-11-26T07:00:00.000Z',
+    });
+  });
+
+  test.each([
+    [{ Resources: ['i-ghost'], Tags: [{ Key: 'k', Value: 'v' }] }, 'InvalidInstanceID.NotFound'],
+    [{ Resources: ['i-bare'], Tags: [{ Key: 'aws:owner', Value: 'v' }] }, 'InvalidParameterValue'],
+    [{ Resources: ['i-bare'], Tags: [{ Key: 'k', Value: 'v'.repeat(257) }] }, 'InvalidParameterValue'],
+    [{ Resources: ['i-bare'], Tags: [] }, 'MissingParameter'],
+  ])('%j fails with %s and changes nothing', async (input, code) => {
+    const sim = simulate(scenario());
+    const error = await rejection(sim.ec2.send(new CreateTagsCommand(input)));
+    expect(error.name).toBe(code);
+    expect(sim.account.changes).toEqual([]);
+  });
+});
+
+describe('TagRole (the marker a role change leaves)', () => {
+  test('adds or overwrites the tag (keys differing only in case are one key) and records it', async () => {
+    const sim = simulate(scenario());
+    await sim.iam.send(
+      new TagRoleCommand({ RoleName: 'weak-role', Tags: [{ Key: 'ssm-doctor:changed', Value: 'a 1' }] }),
+    );
+    await sim.iam.send(
+      new TagRoleCommand({ RoleName: 'weak-role', Tags: [{ Key: 'SSM-Doctor:Changed', Value: 'b 2' }] }),
+    );
+    const role = await sim.iam.send(new GetRoleCommand({ RoleName: 'weak-role' }));
+    expect(role.Role?.Tags).toEqual([{ Key: 'ssm-doctor:changed', Value: 'b 2' }]);
+    expect(sim.account.changes.map((c) => [c.action, c.target])).toEqual([
+      ['iam:TagRole', 'weak-role'],
+      ['iam:TagRole', 'weak-role'],
+    ]);
+  });
+
+  test.each([
+    [{ RoleName: 'ghost', Tags: [{ Key: 'k', Value: 'v' }] }, 'NoSuchEntityException'],
+    [{ RoleName: 'weak-role', Tags: [{ Key: 'aws:k', Value: 'v' }] }, 'InvalidInputException'],
+    [{ RoleName: 'weak-role', Tags: [{ Key: 'k', Value: 'a;b' }] }, 'InvalidInputException'],
+  ])('%j fails with %s', async (input, name) => {
+    const sim = simulate(scenario());
+    const error = await rejection(sim.iam.send(new TagRoleCommand(input)));
+    expect(error.name).toBe(name);
+    expect(sim.account.changes).toEqual([]);
+  });
+});
+
+describe('DescribeExecution (executions registered with the account)', () => {
+  const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:ssm-doctor-workflow`;
+  const RUN = `arn:aws:states:eu-west-1:${ACCOUNT}:execution:ssm-doctor-workflow:run-1`;
+  const OTHER = `arn:aws:states:eu-west-1:${ACCOUNT}:execution:other:run-1`;
+
+  function withExecutions(policy?: object) {
+    const account = new SimulatedAccount(scenario());
+    account.registerExecution({ executionArn: RUN, stateMachineArn: MACHINE, name: 'run-1' });
+    account.registerExecution({
+      executionArn: OTHER,
+      stateMachineArn: MACHINE.replace('ssm-doctor-workflow', 'other'),
+      name: 'run-1',
+    });
+    const caller = policy
+      ? {
+          label: 'remediate',
+          principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s`,
+          policies: [policy as never],
+        }
+      : undefined;
+    const sfn = account.attach(new SFNClient({ ...account.clientConfig(), maxAttempts: 1 }), caller);
+    return {
+      account,
+      describe: (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn })),
+    };
+  }
+
+  test('answers RUNNING while the execution runs, then how it ended', async () => {
+    const { account, describe } = withExecutions();
+    expect(await describe(RUN)).toMatchObject({ status: 'RUNNING', stateMachineArn: MACHINE, name: 'run-1' });
+    account.endExecution(RUN, 'SUCCEEDED');
+    const ended = await describe(RUN);
+    expect(ended).toMatchObject({ status: 'SUCCEEDED' });
+    expect(ended.stopDate).toBeInstanceOf(Date);
+  });
+
+  test('an unknown or malformed execution fails as Step Functions does', async () => {
+    const { describe } = withExecutions();
+    expect((await rejection(describe(RUN.replace('run-1', 'run-2')))).name).toBe('ExecutionDoesNotExist');
+    expect((await rejection(describe('not-an-arn'))).name).toBe('InvalidArn');
+  });
+
+  test('is authorized against the execution ARN', async () => {
+    const { describe } = withExecutions({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'states:DescribeExecution',
+          Resource: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:ssm-doctor-workflow:*`,
+        },
+      ],
+    });
+    expect(await describe(RUN)).toMatchObject({ status: 'RUNNING' });
+    const denied = await rejection(describe(OTHER));
+    expect([denied.name, denied.$metadata]).toMatchObject(['AccessDeniedException', { httpStatusCode: 403 }]);
+  });
 });

@@ -107,6 +107,7 @@ describe('remediate', () => {
     const [instances] = byAction('ec2:ModifyInstanceMetadataOptions');
     expect(instances?.Action).toEqual([
       'ec2:AssociateIamInstanceProfile',
+      'ec2:CreateTags',
       'ec2:ModifyInstanceMetadataOptions',
     ]);
     // Only this stack's region: a fix never reaches another region's instances.
@@ -125,15 +126,83 @@ describe('remediate', () => {
     expect(JSON.stringify(own?.Resource)).toContain('AWS::StackName');
   });
 
-  it('writes nothing but the three fixes (and its outcomes, as a work object)', () => {
+  it('writes nothing but the three fixes and their markers (and its outcomes, as a work object), and asks only after its own executions', () => {
     const { actions, rest } = workObjects(statementsOf('remediate'));
     expect(actions).toEqual(['s3:GetObject', 's3:PutObject']);
     const writes = awsActions(rest).filter((a) => !READ.test(a));
     expect(writes.sort()).toEqual([
       'ec2:AssociateIamInstanceProfile',
+      'ec2:CreateTags',
+      'ec2:CreateTags',
       'ec2:ModifyInstanceMetadataOptions',
       'iam:AttachRolePolicy',
       'iam:PassRole',
+      'iam:TagRole',
+      'states:DescribeExecution',
+    ]);
+  });
+
+  it("describes only this stack's state machine's executions, and no stage but remediate does", () => {
+    const describe = statementsOf('remediate').filter((s) => s.Action.some((a) => a.startsWith('states:')));
+    expect(describe).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution'],
+        Resource: [`arn:aws:states:eu-west-1:${ACCOUNT}:execution:ssm-doctor-workflow:*`],
+      }),
+    ]);
+    expect(describe[0]?.Condition).toBeUndefined();
+    const machine = Object.values(resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    expect(machine?.Properties.StateMachineName).toBe('ssm-doctor-workflow');
+    for (const stage of ['start-run', 'diagnose-batch', 'verify', 'report', 'notify-failure'] as const)
+      expect(
+        awsActions(statementsOf(stage)).filter((a) => a.startsWith('states:')),
+        stage,
+      ).toEqual([]);
+  });
+
+  it('tags instances and roles only with the ssm-doctor:changed marker, each value naming its fix', () => {
+    const tagging = statementsOf('remediate').filter(
+      (s) => s.Effect === 'Allow' && s.Action.some((a) => a === 'ec2:CreateTags' || a === 'iam:TagRole'),
+    );
+    const onlyTheMarker = (fix: string) => ({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ssm-doctor:changed'] },
+      StringLike: { 'aws:RequestTag/ssm-doctor:changed': `${fix} *` },
+    });
+    expect(tagging.map((s) => [s.Action, s.Resource, s.Condition])).toEqual([
+      [
+        ['ec2:CreateTags'],
+        [`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`],
+        onlyTheMarker('attach-instance-profile'),
+      ],
+      [['iam:TagRole'], [`arn:aws:iam::${ACCOUNT}:role/*`], onlyTheMarker('attach-core-policy')],
+      [['ec2:CreateTags'], [`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`], onlyTheMarker('enforce-imdsv2')],
+    ]);
+    // The marker is a change: denied on opted-out instances and roles and on the stack's own roles.
+    const denies = statementsOf('remediate').filter((s) => s.Effect === 'Deny');
+    expect(denies.filter((d) => d.Action.includes('ec2:CreateTags'))).toHaveLength(1);
+    expect(denies.filter((d) => d.Action.includes('iam:TagRole'))).toHaveLength(2);
+  });
+});
+
+describe('the state machine role', () => {
+  it('may be assumed by Step Functions only for this state machine of this account', () => {
+    const machine = Object.values(resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const roleArn = machine?.Properties.RoleArn as { 'Fn::GetAtt': [string, string] } | undefined;
+    const roleId = roleArn?.['Fn::GetAtt'][0] ?? '';
+    const trust = render(resources[roleId]?.Properties.AssumeRolePolicyDocument).Statement;
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'states.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:ssm-doctor-workflow`,
+          },
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        },
+      },
     ]);
   });
 });

@@ -36,10 +36,27 @@ const finding: Finding = {
 };
 
 const BUCKET = 'ssm-doctor-reports-forged';
+const MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:ssm-doctor-workflow';
+const executionOf = (name: string, machine = MACHINE) =>
+  `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
 
-async function forgeAndInvoke(world: World) {
+/**
+ * Forges the table and invokes the stage. `running` registers executions with the account first
+ * (`execution` is the one the invocation names): the forger invoking while some run is under way.
+ */
+async function forgeAndInvoke(
+  world: World,
+  execution: string | undefined = executionOf('forged'),
+  running: { arn: string; name: string; machine?: string; ended?: boolean }[] = [
+    { arn: executionOf('forged'), name: 'forged' },
+  ],
+) {
   return withTable(async (dynamo) => {
     const account = new SimulatedAccount(world);
+    for (const r of running) {
+      account.registerExecution({ executionArn: r.arn, stateMachineArn: r.machine ?? MACHINE, name: r.name });
+      if (r.ended) account.endExecution(r.arn, 'SUCCEEDED');
+    }
     const clients = createClients({ region: account.region, simulated: account, maxAttempts: 1 });
     const store = new RunStore(dynamo.client, dynamo.tableName, () => account.now());
     await store.putRunItem('forged', 'META', {
@@ -80,13 +97,14 @@ async function forgeAndInvoke(world: World) {
           SETTINGS_PREFIX: PREFIX,
           REMEDIATION_INSTANCE_PROFILE_NAME: 'ssm-doctor-fix',
           REPORT_BUCKET: BUCKET,
+          STATE_MACHINE_ARN: MACHINE,
         },
         store,
         clock: () => account.now(),
         batchSize: 100,
         log: () => {},
       },
-      { runId: 'forged' },
+      { runId: 'forged', ...(execution ? { executionArn: execution } : {}) },
     );
     const { byInstance } = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
     const stored = Object.entries(byInstance).map(([instanceId, entry]) => ({
@@ -127,5 +145,54 @@ describe('a forged table item driving the remediate function', () => {
       { id: 'attach-core-policy', status: 'skipped', reason: 'would-not-help' },
       { id: 'enforce-imdsv2', status: 'skipped', reason: 'imdsv1-in-use' },
     ]);
+  });
+});
+
+describe('a remediate invocation outside its own running execution', () => {
+  // IMDSv1 truly unused and every setting on: only the execution check stands between the
+  // invocation and the change (the last case shows the change does happen when it passes).
+  const idle = { ...spec, metadataNoToken: { [A]: 0 } };
+  const on = () => seededParameters(buildWorld(idle), { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' });
+  const held = (stored: { finding: Finding }[]) =>
+    stored[0]?.finding.remediations.find((r) => r.id === 'enforce-imdsv2');
+
+  it.each([
+    ['no execution at all (a direct invocation)', undefined, []],
+    ['an execution the account does not know', executionOf('forged'), []],
+    [
+      'its own execution, finished',
+      executionOf('forged'),
+      [{ arn: executionOf('forged'), name: 'forged', ended: true }],
+    ],
+    [
+      'a RUNNING execution of another state machine',
+      executionOf('forged', MACHINE.replace('ssm-doctor-workflow', 'other')),
+      [
+        {
+          arn: executionOf('forged', MACHINE.replace('ssm-doctor-workflow', 'other')),
+          name: 'forged',
+          machine: MACHINE.replace('ssm-doctor-workflow', 'other'),
+        },
+      ],
+    ],
+    [
+      'a RUNNING execution of this state machine for another run',
+      executionOf('real'),
+      [{ arn: executionOf('real'), name: 'real' }],
+    ],
+  ] as const)('changes nothing for %s', async (_case, execution, running) => {
+    const { output, unchanged, stored, account } = await forgeAndInvoke(on(), execution, [...running]);
+    expect(output.applied).toBe(0);
+    expect(unchanged).toBe(true);
+    expect(account.changes).toEqual([]);
+    expect(held(stored)).toMatchObject({ status: 'skipped', reason: 'changed-since-planning' });
+    expect(held(stored)?.record?.message).toBeTruthy();
+  });
+
+  it('does change the instance while its own execution is RUNNING on this state machine', async () => {
+    const { output, unchanged, stored } = await forgeAndInvoke(on());
+    expect(output.applied).toBe(1);
+    expect(unchanged).toBe(false);
+    expect(held(stored)).toMatchObject({ status: 'applied' });
   });
 });

@@ -18,10 +18,14 @@ import { run, sampleFleet, statesEntered, withTable } from './harness.ts';
 const ON = { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' };
 /** The writes the sample fleet's fixes make with remediation on. */
 // Both IMDS fixes (a disabled endpoint, and optional tokens nobody uses) and the shared role's one change.
+/** Each change once, each followed by its ssm-doctor:changed marker (once too, however often the stage ran). */
 const FIX_WRITES = [
+  'ec2:CreateTags',
+  'ec2:CreateTags',
   'ec2:ModifyInstanceMetadataOptions',
   'ec2:ModifyInstanceMetadataOptions',
   'iam:AttachRolePolicy',
+  'iam:TagRole',
 ];
 
 /** A DynamoDB error as the SDK raises one for a 500: the stage turns it into `AwsOutage`. */

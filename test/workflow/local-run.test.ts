@@ -56,14 +56,23 @@ describe('the workflow on the sample fleet', () => {
       const { remediation } = first.output as { remediation: { applied: number; failed: number } };
       expect(remediation.applied).toBeGreaterThan(0);
       expect(remediation.failed).toBe(0);
-      // With enforce-imdsv2 on: the disabled endpoint and the optional tokens without IMDSv1 use.
+      // With enforce-imdsv2 on: the disabled endpoint and the optional tokens without IMDSv1 use;
+      // each change followed by its ssm-doctor:changed marker on what it changed.
       expect(first.account.changes.map((c) => c.action).sort()).toEqual(
         [
           'iam:AttachRolePolicy',
+          'iam:TagRole',
           'ec2:ModifyInstanceMetadataOptions',
+          'ec2:CreateTags',
           'ec2:ModifyInstanceMetadataOptions',
+          'ec2:CreateTags',
         ].sort(),
       );
+      const marked = first.account.changes.filter(
+        (c) => c.action === 'ec2:CreateTags' || c.action === 'iam:TagRole',
+      );
+      const written = first.account.changes.filter((c) => !marked.includes(c));
+      expect(marked.map((c) => c.target).sort()).toEqual(written.map((c) => c.target).sort());
       const email = first.account.published.at(-1);
       expect(email?.Subject).toBe(
         'ssm-doctor: 18 unmanaged instances in 111122223333/eu-west-1 (21 new, 3 fixed and back online)',

@@ -3,7 +3,8 @@
  * finding (its causes and its preconditions), the IAM it needs with the conditions that pin it
  * down, and the sentences for the ways it fails. Its action (re-read, then write) is the entry
  * with the same id in `aws/remediate.ts`, whose type demands one per fix. The planner loops over
- * `FIXES`; `permissions.ts` and the stack build their policies from these statements.
+ * `FIXES`; `permissions.ts` and the stack build their policies from these statements. Each fix's
+ * statements include the marker tag it leaves on what it changed (`CHANGE_MARKER_TAG`).
  */
 import type { CauseCode } from '../causes.ts';
 import type { PolicyStatement } from '../facts.ts';
@@ -59,6 +60,39 @@ const describeStatement = (sid: string, actions: string[]): PolicyStatement => (
 
 const has = (subject: PlanSubject, cause: CauseCode) => subject.causes.includes(cause);
 
+/**
+ * The tag every change leaves on what it changed (Instance Scheduler's habit): `<fix id> <ISO time>`,
+ * e.g. `enforce-imdsv2 2026-03-01T06:00:00.000Z`. One key, overwritten by the latest change; the
+ * journal keeps every change. The value fits EC2's and IAM's tag value limits (256 characters,
+ * IAM's `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`).
+ */
+export const CHANGE_MARKER_TAG = 'ssm-doctor:changed';
+export const changeMarkerValue = (fix: FixId, at: string) => `${fix} ${at}`.slice(0, 256);
+
+/**
+ * The marker's write, pinned: this one tag key and nothing else in the request (`aws:TagKeys`),
+ * with a value that names this fix (`aws:RequestTag/…`). A direct CreateTags carries no
+ * `ec2:CreateAction` (that key is only present when tags are applied by a create call), so it
+ * cannot narrow this statement; the resource and the tag keys do.
+ */
+function markerStatement(
+  sid: string,
+  fix: FixId,
+  action: 'ec2:CreateTags' | 'iam:TagRole',
+  resource: string,
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: [action],
+    Resource: resource,
+    Condition: {
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [CHANGE_MARKER_TAG] },
+      StringLike: { [`aws:RequestTag/${CHANGE_MARKER_TAG}`]: `${fix} *` },
+    },
+  };
+}
+
 const attachInstanceProfile: FixDefinition = {
   id: 'attach-instance-profile',
   title: 'Associate the ssm-doctor instance profile (role with AmazonSSMManagedEC2InstanceDefaultPolicy)',
@@ -93,6 +127,7 @@ const attachInstanceProfile: FixDefinition = {
       Resource: s.remediationRoleArn,
       Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     },
+    markerStatement('MarkInstanceGivenAProfile', 'attach-instance-profile', 'ec2:CreateTags', instanceArn(s)),
     describeStatement('AttachInstanceProfileReReads', [
       'ec2:DescribeInstances',
       'ec2:DescribeIamInstanceProfileAssociations',
@@ -143,12 +178,13 @@ const attachCorePolicy: FixDefinition = {
       Resource: roleArns(s),
       Condition: { ArnEquals: { 'iam:PolicyARN': corePolicyArn(s.partition) } },
     },
+    markerStatement('MarkRoleGivenTheCorePolicy', 'attach-core-policy', 'iam:TagRole', roleArns(s)),
     ...(s.protectedRoleArns?.length
       ? [
           {
             Sid: 'NeverChangeTheStacksOwnRoles',
             Effect: 'Deny' as const,
-            Action: ['iam:AttachRolePolicy'],
+            Action: ['iam:AttachRolePolicy', 'iam:TagRole'],
             Resource: s.protectedRoleArns,
           },
         ]
@@ -219,6 +255,7 @@ const enforceImdsV2: FixDefinition = {
         },
       },
     },
+    markerStatement('MarkInstanceGivenImdsV2', 'enforce-imdsv2', 'ec2:CreateTags', instanceArn(s)),
     describeStatement('EnforceImdsV2ReReads', ['ec2:DescribeInstances', 'cloudwatch:GetMetricData']),
   ],
   failures: [
@@ -255,14 +292,14 @@ export function optOutDenyStatements(scope: PermissionScope): PolicyStatement[] 
     {
       Sid: 'NeverTouchOptedOutInstances',
       Effect: 'Deny',
-      Action: ['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions'],
+      Action: ['ec2:AssociateIamInstanceProfile', 'ec2:ModifyInstanceMetadataOptions', 'ec2:CreateTags'],
       Resource: instanceArn(scope),
       Condition: condition,
     },
     {
       Sid: 'NeverTouchOptedOutRoles',
       Effect: 'Deny',
-      Action: ['iam:AttachRolePolicy'],
+      Action: ['iam:AttachRolePolicy', 'iam:TagRole'],
       Resource: roleArns(scope),
       Condition: condition,
     },

@@ -8,6 +8,7 @@
  * instances were diagnosed and with which causes.
  */
 
+import { ownExecutionHold } from '../../aws/remediate.ts';
 import { assessRoles } from '../../aws/role-assessment.ts';
 import { readRunSettings } from '../../aws/settings.ts';
 import { circuitBreakerOf } from '../../engine/remediation/circuit-breaker.ts';
@@ -30,6 +31,8 @@ export async function remediateRun(
   deps: StageDeps<'remediate'>,
   input: RemediateInput,
 ): Promise<RemediateOutput> {
+  // Act only on what is real now: every write first confirms this run's own execution (held otherwise).
+  const beforeEachWrite = ownExecutionCheck(deps, input);
   const meta = await deps.store.getRunItem<RunMeta>(input.runId, 'META');
   const { settings } = await readRunSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
   const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, input.runId);
@@ -82,6 +85,7 @@ export async function remediateRun(
     now: deps.clock,
     // Journal hook: intent before each write, outcome after; a retried stage resumes from it.
     journal: new TableJournal(deps.store.client, deps.store.tableName, input.runId),
+    beforeEachWrite,
   });
   const byInstance: RemediationsObject['byInstance'] = {};
   for (const finding of applied.findings) {
@@ -98,6 +102,19 @@ export async function remediateRun(
   } satisfies RemediationsObject);
   const { counts } = applied;
   return { planned: counts.planned, applied: counts.applied, failed: counts.failed };
+}
+
+/**
+ * The hold asked before each write: the execution the state machine named in the input must be
+ * RUNNING, of `STATE_MACHINE_ARN`, and named after the run (aws/remediate.ts `ownExecutionHold`).
+ */
+function ownExecutionCheck(deps: StageDeps<'remediate'>, input: RemediateInput) {
+  const own = {
+    executionArn: input.executionArn,
+    stateMachineArn: deps.env.STATE_MACHINE_ARN,
+    runId: input.runId,
+  };
+  return () => ownExecutionHold(deps.clients.sfn, own);
 }
 
 type MadeChange = ReturnType<typeof changesOf>[number];

@@ -35,6 +35,8 @@ export interface LocalDeployment {
   instanceProfile: { name: string; roleName: string; managedPolicyArns: string[] };
   tableName: string;
   topicArn: string;
+  /** The stack's state machine, as deployed (executions are `…:execution:<its name>:<run id>`). */
+  stateMachineArn: string;
 }
 
 export interface Placement {
@@ -82,6 +84,8 @@ function namer(resources: Resources, placement: Placement) {
         return literal(p.TopicName, 'ssm-doctor-notifications');
       case 'AWS::S3::Bucket':
         return literal(p.BucketName, localBucketName(accountId, region));
+      case 'AWS::StepFunctions::StateMachine':
+        return literal(p.StateMachineName, id);
       default:
         return id;
     }
@@ -105,7 +109,7 @@ function namer(resources: Resources, placement: Placement) {
       case 'AWS::KMS::Key':
         return `arn:${partition}:kms:${region}:${accountId}:key/${id}`;
       case 'AWS::StepFunctions::StateMachine':
-        return `arn:${partition}:states:${region}:${accountId}:stateMachine:${id}`;
+        return `arn:${partition}:states:${region}:${accountId}:stateMachine:${n}`;
       default:
         return `arn:${partition}:cloudformation:${region}:${accountId}:resource/${id}`;
     }
@@ -187,6 +191,8 @@ export function deployTemplate(template: TemplateJson, placement: Placement): Lo
   if (!profileId || !profile) throw new Error('The template creates no instance profile.');
   const profileRoleId = (profile.Properties.Roles as { Ref: string }[])[0]?.Ref ?? '';
   const topicId = Object.keys(resources).find((id) => resources[id]?.Type === 'AWS::SNS::Topic') ?? '';
+  const machineId =
+    Object.keys(resources).find((id) => resources[id]?.Type === 'AWS::StepFunctions::StateMachine') ?? '';
   return {
     definition: definition as unknown as StateMachineDefinition,
     stages,
@@ -199,5 +205,6 @@ export function deployTemplate(template: TemplateJson, placement: Placement): Lo
     },
     tableName: placement.tableName,
     topicArn: names.arn(topicId),
+    stateMachineArn: names.arn(machineId),
   };
 }

@@ -66,6 +66,8 @@ export interface LocalRun {
   account: SimulatedAccount;
   events: NonNullable<LocalEvent>[];
   logs: { message: string; fields?: Record<string, unknown> }[];
+  /** The execution's ARN (`$$.Execution.Id`), registered with the account. */
+  executionArn: string;
 }
 
 /**
@@ -173,11 +175,15 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
   }
   Object.assign(stages, options.stageOverrides);
   const machine = validatedMachine(deployment.definition);
+  // Step Functions' own run id (`$$.Execution.Name`) and execution ARN (`$$.Execution.Id`), which
+  // the account knows as RUNNING until the run ends (the remediate stage asks it).
+  const name = options.executionName ?? `local-${randomUUID()}`;
+  const executionArn = `${deployment.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  account.registerExecution({ executionArn, stateMachineArn: deployment.stateMachineArn, name });
   const execution = machine.run(
     { trigger: 'local' },
     {
-      // Step Functions' own run id: `$$.Execution.Name`.
-      context: { Execution: { Name: options.executionName ?? `local-${randomUUID()}` } },
+      context: { Execution: { Id: executionArn, Name: name } },
       overrides: {
         taskResourceLocalHandlers: stages,
         waitTimeOverrides: { 'Wait for agents': 0 },
@@ -195,8 +201,10 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
   try {
     const output = await execution.result.finally(() => account.injectFault(undefined));
     await collecting;
-    return { status: 'SUCCEEDED', output, account, events, logs };
+    account.endExecution(executionArn, 'SUCCEEDED');
+    return { status: 'SUCCEEDED', output, account, events, logs, executionArn };
   } catch (error) {
+    account.endExecution(executionArn, 'FAILED');
     await collecting.catch(() => undefined);
     const failed = events.find((e) => e.type === 'ExecutionFailed') as
       | { Error?: string; Cause?: unknown }
@@ -211,6 +219,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       account,
       events,
       logs,
+      executionArn,
     };
   }
 }

@@ -47,7 +47,9 @@ export function logicalIdOf(construct: IConstruct): string {
 const cdkContext = (): Record<string, unknown> =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context ?? {};
 
-export function synthStack(options: { bundling?: boolean; nag?: boolean } = {}): Synthesized {
+export function synthStack(
+  options: { bundling?: boolean; nag?: boolean; context?: Record<string, unknown> } = {},
+): Synthesized {
   const tmp = join(PROJECT_ROOT, '.tmp');
   mkdirSync(tmp, { recursive: true });
   const outdir = mkdtempSync(join(tmp, 'cdk-test-'));
@@ -59,6 +61,7 @@ export function synthStack(options: { bundling?: boolean; nag?: boolean } = {}):
       ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
       // Write validation-report.json and let the test read it, instead of throwing at synth.
       ...(options.nag ? { '@aws-cdk/core:failSynthOnValidationErrors': false } : {}),
+      ...options.context,
     },
   });
   let stack: SsmDoctorStack;
