@@ -3,7 +3,8 @@ import type { Check } from '../../check.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { endpointGroupIds } from './endpoint-interfaces.ts';
 import { combineOutcomes, outcomeOf, type ServiceOutcome } from './outcomes.ts';
-import { resolveServicePaths, type ServicePath } from './paths.ts';
+import type { ServicePath } from './path-types.ts';
+import { resolveServicePaths } from './paths.ts';
 import { groupsById, instanceOf, unreadable } from './picture.ts';
 import { judgeRules } from './security-group-rules.ts';
 

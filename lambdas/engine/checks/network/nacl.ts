@@ -10,7 +10,8 @@ import { foldCrossings } from './nacl-crossings.ts';
 import { judgeEndpointAcls } from './nacl-endpoint.ts';
 import { conversationFrom, conversationInto, judgeCrossing } from './nacl-flows.ts';
 import { combineOutcomes, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
-import { resolveServicePaths, type ServicePath } from './paths.ts';
+import type { ServicePath } from './path-types.ts';
+import { resolveServicePaths } from './paths.ts';
 import { instanceOf } from './picture.ts';
 
 const ID = 'network.nacl';

@@ -3,34 +3,14 @@
  * internet (internet or NAT gateway), not at all (with the one cause to blame), or unknown.
  * Several checks read this, so it is computed once per facts object.
  */
-import type { VpcEndpoint } from '@aws-sdk/client-ec2';
-import type { CauseCode } from '../../causes.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { type EndpointUse, endpointUseFor, ssmInterfaceEndpoints } from './endpoints.ts';
-import { type InternetPath, resolveInternetPath } from './internet-path.ts';
+import { resolveInternetPath } from './internet-path.ts';
 import { isIpv6Only, resolveIpv6Path } from './ipv6-only.ts';
 import { blameNoPath } from './no-path.ts';
+import type { InternetPath, ServicePath } from './path-types.ts';
 import { unreadable } from './picture.ts';
 import { SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
-
-export interface ServicePath {
-  service: SsmService;
-  hostname: string;
-  path: 'endpoint' | 'internet' | 'none' | 'unknown';
-  /** The one cause to blame, when `path` is `none`. */
-  cause?: CauseCode;
-  /** Something to verify on a path that otherwise works (an endpoint policy with conditions). */
-  warning?: string;
-  /** One human sentence naming the resources. */
-  summary: string;
-  nextSteps: string[];
-  /** Where the traffic goes, for the security group and ACL checks; absent when not known or no path. */
-  destination?: 'endpoint' | 'internet';
-  /** The endpoint carrying the traffic (`endpoint` path) or the unusable one found. */
-  endpoint?: VpcEndpoint;
-  internet?: InternetPath;
-  evidence: Record<string, unknown>;
-}
 
 const memo = new WeakMap<InstanceFacts, readonly ServicePath[]>();
 

@@ -3,7 +3,7 @@ import type { Check } from '../../check.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { endpointAddresses, endpointGroupIds } from './endpoint-interfaces.ts';
 import { combineOutcomes, outcomeOf, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
-import type { ServicePath } from './paths.ts';
+import type { ServicePath } from './path-types.ts';
 import { resolveServicePaths } from './paths.ts';
 import { groupsById, instanceOf, unreadable } from './picture.ts';
 import { judgeRules, type SgPeer } from './security-group-rules.ts';
