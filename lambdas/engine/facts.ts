@@ -102,7 +102,12 @@ export interface DhmcPicture {
 /** `enableDnsSupport` / `enableDnsHostnames`, from `DescribeVpcAttribute`. */
 export interface VpcDnsAttributes {
   enableDnsSupport: boolean;
-  enableDnsHostnames: boolean;
+  /**
+   * Absent when not read: it matters only to private DNS names (an SSM interface endpoint with
+   * private DNS in the VPC, or a private hosted zone answering a service name), so a VPC with
+   * neither is spared the call, and nothing may report the unread value as a problem.
+   */
+  enableDnsHostnames?: boolean;
 }
 
 /**

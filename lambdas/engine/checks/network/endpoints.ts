@@ -102,7 +102,8 @@ function judgeEndpoint(facts: InstanceFacts, endpoint: VpcEndpoint, service: Ssm
     };
   }
   const off = (['enableDnsSupport', 'enableDnsHostnames'] as const).filter(
-    (key) => !dnsAttributes.value[key],
+    // Only an attribute read and off counts: an unread one was judged not to matter.
+    (key) => dnsAttributes.value[key] === false,
   );
   if (off.length > 0) {
     return unusable(
