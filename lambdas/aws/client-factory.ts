@@ -12,6 +12,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Caller, SimulatedAccount } from '../sim/account.ts';
+import type { Route53Client, Route53ResolverClient } from './route53-clients.ts';
 
 export interface AwsClients {
   region: string;
@@ -23,6 +24,9 @@ export interface AwsClients {
   sts: STSClient;
   s3: S3Client;
   events: EventBridgeClient;
+  /** Our small clients (route53-clients.ts says why not the SDK's). */
+  route53: Route53Client;
+  route53resolver: Route53ResolverClient;
 }
 
 export type ClientName = Exclude<keyof AwsClients, 'region'>;
@@ -105,6 +109,12 @@ export function buildClients(options: ClientOptions, classes: ClientClasses): Aw
     },
     get events() {
       return client('events');
+    },
+    get route53() {
+      return client('route53');
+    },
+    get route53resolver() {
+      return client('route53resolver');
     },
   };
 }

@@ -69,6 +69,7 @@ export function denialCode(service: string): string {
       return 'UnauthorizedOperation';
     case 'ssm':
     case 'dynamodb':
+    case 'route53resolver':
       return 'AccessDeniedException';
     case 'sns':
       return 'AuthorizationError';

@@ -13,8 +13,19 @@ import * as s3 from '@aws-sdk/client-s3';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
+import { Route53ResolverServiceException, Route53ServiceException } from '../aws/route53-clients.ts';
 
-export type ServicePrefix = 'ec2' | 'ssm' | 'iam' | 'cloudwatch' | 'sns' | 'sts' | 's3' | 'events';
+export type ServicePrefix =
+  | 'ec2'
+  | 'ssm'
+  | 'iam'
+  | 'cloudwatch'
+  | 'sns'
+  | 'sts'
+  | 's3'
+  | 'events'
+  | 'route53'
+  | 'route53resolver';
 
 /** The base exception class every SDK package exports (`EC2ServiceException`, …). */
 export type ServiceExceptionClass = new (options: {
@@ -80,6 +91,20 @@ export const SDK_SERVICES: Readonly<Record<ServicePrefix, SdkService>> = {
     clientName: 'EventBridgeClient',
     exports: events,
     BaseException: events.EventBridgeServiceException as unknown as ServiceExceptionClass,
+  },
+  // Our own small clients (lambdas/aws/route53-clients.ts): no static schemas, so outputs are
+  // served as the handlers build them and errors take the base class with the AWS code as name.
+  route53: {
+    prefix: 'route53',
+    clientName: 'Route53Client',
+    exports: {},
+    BaseException: Route53ServiceException as unknown as ServiceExceptionClass,
+  },
+  route53resolver: {
+    prefix: 'route53resolver',
+    clientName: 'Route53ResolverClient',
+    exports: {},
+    BaseException: Route53ResolverServiceException as unknown as ServiceExceptionClass,
   },
 };
 

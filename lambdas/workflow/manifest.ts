@@ -68,13 +68,14 @@ export const STAGES = {
   'diagnose-batch': {
     state: 'Diagnose batch',
     description: 'Collects facts for one batch and runs the checks',
-    clients: ['ec2', 'iam', 'cloudwatch'],
+    clients: ['ec2', 'iam', 'cloudwatch', 'route53', 'route53resolver'],
     reads: [
       'runningInstances',
       'instanceStatus',
       'images',
       'consoleOutput',
       'network',
+      'privateDns',
       'instanceProfile',
       'metadataUsage',
     ],

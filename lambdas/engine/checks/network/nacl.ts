@@ -12,7 +12,7 @@ import { conversationFrom, conversationInto, judgeCrossing } from './nacl-flows.
 import { combineOutcomes, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
 import type { ServicePath } from './path-types.ts';
 import { resolveServicePaths } from './paths.ts';
-import { instanceOf } from './picture.ts';
+import { instanceOf, withEndpointNetwork } from './picture.ts';
 
 const ID = 'network.nacl';
 // A NAT gateway talks to the internet from its own ports, 1024–65535, whatever the instance's OS.
@@ -31,7 +31,8 @@ export const networkAclCheck: Check = {
     ),
 };
 
-function judgeService(facts: InstanceFacts, path: ServicePath): ServiceOutcome {
+function judgeService(instanceFacts: InstanceFacts, path: ServicePath): ServiceOutcome {
+  const facts = withEndpointNetwork(instanceFacts, path);
   const me = instanceOf(facts);
   const answers = ephemeralPorts(platformOf(facts.candidate));
   const { subnetId, privateIp } = me;

@@ -4,6 +4,7 @@
  */
 import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { CauseCode } from '../../causes.ts';
+import type { NetworkPicture } from '../../facts.ts';
 import type { SsmService } from './services.ts';
 
 export type InternetCause =
@@ -45,5 +46,10 @@ export interface ServicePath {
   /** The endpoint carrying the traffic (`endpoint` path) or the unusable one found. */
   endpoint?: VpcEndpoint;
   internet?: InternetPath;
+  /**
+   * The picture of the VPC holding `endpoint` when it is not the instance's own (a centralized
+   * endpoint answered by a private hosted zone): its security groups, interfaces and ACLs.
+   */
+  endpointNetwork?: NetworkPicture;
   evidence: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
  * Several checks read this, so it is computed once per facts object.
  */
 import type { InstanceFacts } from '../../facts.ts';
+import { resolveCentralizedPath } from './centralized.ts';
 import { type EndpointUse, endpointUseFor, ssmInterfaceEndpoints } from './endpoints.ts';
 import { resolveInternetPath } from './internet-path.ts';
 import { isIpv6Only, resolveIpv6Path } from './ipv6-only.ts';
@@ -74,6 +75,10 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
       evidence: { path: 'endpoint', hostname, ...endpointEvidence },
     };
   }
+  // Without a usable endpoint of its own, a private hosted zone or Resolver rule of the VPC may
+  // answer the name (the centralized-endpoint pattern): then that answer is the path.
+  const centralized = resolveCentralizedPath(facts, service, hostname);
+  if (centralized) return centralized;
   if (use?.status === 'unknown') {
     return {
       ...base,
@@ -111,6 +116,20 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
       ...(internet.towardsInternet ? { destination: 'internet' as const } : {}),
       internet,
       evidence: { path: 'unknown', ...evidence },
+    };
+  }
+  const privateDns = facts.network.privateDns;
+  if (privateDns && !privateDns.ok) {
+    // A private hosted zone or Resolver rule could be carrying the name elsewhere: not a cause.
+    const blamed = blameNoPath(facts, service, all, use, internet);
+    return {
+      ...base,
+      ...withEndpoint,
+      path: 'unknown',
+      summary: `${blamed.summary.replace(/\.$/, '')}, unless a private hosted zone or Resolver rule of the VPC answers ${hostname}: ${unreadable('them', privateDns)}.`,
+      nextSteps: blamed.nextSteps,
+      internet,
+      evidence: { path: 'unknown', ...evidence, wouldBe: blamed.cause },
     };
   }
   return {
