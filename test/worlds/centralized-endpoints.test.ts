@@ -4,7 +4,11 @@
  * it cannot see is a warn saying what to verify, never VPC_ENDPOINT_MISSING or ROUTE_MISSING.
  */
 import { describe, expect, it } from 'vitest';
+import { createClients } from '../../lambdas/aws/clients.ts';
+import { recordWorld } from '../../lambdas/aws/record.ts';
 import type { Finding } from '../../lambdas/engine/report-model.ts';
+import { SimulatedAccount } from '../../lambdas/sim/account.ts';
+import { parseWorld } from '../../lambdas/sim/world.ts';
 import { exampleWorld, scanWorld } from './scan-world.ts';
 
 const check = (finding: Finding | undefined, id: string) => {
@@ -123,5 +127,40 @@ describe('DNS attributes read only where they can matter', () => {
     const zoned = await scanned('hub-spoke-phz.json');
     expect(zoned.account.callCounts()['ec2:DescribeVpcAttribute']).toBe(2);
     expect(check(forward.finding, 'network.dns').status).toBe('pass');
+  });
+});
+
+describe('record', () => {
+  it('writes the zones, their VPCs and records, and the Resolver rules, so the recording scans the same', async () => {
+    for (const file of ['hub-spoke-phz-sg-blocked.json', 'hub-spoke-resolver-forward.json']) {
+      const original = await exampleWorld(file);
+      const account = new SimulatedAccount(original);
+      const recorded = parseWorld(
+        JSON.parse(
+          JSON.stringify(
+            await recordWorld(
+              createClients({ region: original.region, simulated: account, retry: 'immediate' }),
+              { accountId: original.accountId, partition: 'aws' },
+              account.now(),
+            ),
+          ),
+        ),
+        'recorded',
+      );
+      expect(recorded.route53.HostedZones.map((z) => [z.Id, z.VPCs, z.ResourceRecordSets?.length])).toEqual(
+        original.route53.HostedZones.map((z) => [
+          z.Id.replace('/hostedzone/', ''),
+          z.VPCs,
+          z.ResourceRecordSets?.length,
+        ]),
+      );
+      expect(recorded.route53resolver.ResolverRules.map((r) => [r.Id, r.DomainName, r.TargetIps])).toEqual(
+        original.route53resolver.ResolverRules.map((r) => [r.Id, r.DomainName, r.TargetIps]),
+      );
+      const before = (await scanWorld(original)).report.findings[0];
+      const after = (await scanWorld(recorded)).report.findings[0];
+      expect(after?.causes).toEqual(before?.causes);
+      expect(after?.checks.map((c) => [c.id, c.status])).toEqual(before?.checks.map((c) => [c.id, c.status]));
+    }
   });
 });
