@@ -376,7 +376,7 @@ async function locateTargets(
           () =>
             drain(
               paginateDescribeNetworkInterfaces(client, {
-                Filters: byFilter('addresses.private-ip-address', answers.addresses),
+                Filters: byFilter('private-ip-address', answers.addresses),
               }),
               (p) => p.NetworkInterfaces,
             ),

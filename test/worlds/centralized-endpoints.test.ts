@@ -86,6 +86,56 @@ describe('a private hosted zone pointing at a hub endpoint', () => {
   });
 });
 
+describe('what a zone may answer', () => {
+  it('an A record with the hub endpoint address is followed to that endpoint', async () => {
+    const { finding, account } = await scanned('hub-spoke-phz.json', (world) => {
+      const zone = world.route53.HostedZones[0];
+      if (zone?.ResourceRecordSets?.[0])
+        zone.ResourceRecordSets[0] = {
+          Name: 'ssm.eu-west-1.amazonaws.com.',
+          Type: 'A',
+          TTL: 60,
+          ResourceRecords: [{ Value: '10.0.1.10' }],
+        };
+    });
+    const ssm = check(finding, 'network.path.ssm');
+    expect(ssm.status).toBe('pass');
+    expect(ssm.summary).toContain('vpce-0c1c1c1c1c1c1c1c1');
+    expect(check(finding, 'network.endpoint-security-group-ingress').status).toBe('pass');
+    // The address is located with one DescribeNetworkInterfaces for the batch, beside the endpoints' own.
+    expect(account.callCounts()['ec2:DescribeNetworkInterfaces']).toBe(2);
+  });
+
+  it('a zone for the whole region answering only ssm leaves the other names to their own paths', async () => {
+    const { finding } = await scanned('hub-spoke-phz.json', (world) => {
+      const [ssmZone] = world.route53.HostedZones;
+      if (ssmZone) world.route53.HostedZones = [{ ...ssmZone, Name: 'eu-west-1.amazonaws.com.' }];
+    });
+    expect(check(finding, 'network.path.ssm').status).toBe('pass');
+    // ssmmessages: no endpoint in the spoke, a transit-gateway default it cannot follow.
+    expect(check(finding, 'network.path.ssmmessages').summary).not.toContain('private hosted zone');
+  });
+
+  it('a Resolver rule for the same domain as a zone wins over it', async () => {
+    const { finding } = await scanned('hub-spoke-phz.json', (world) => {
+      world.route53resolver.ResolverRules.push({
+        Id: 'rslvr-rr-0same000000000000',
+        DomainName: 'ssm.eu-west-1.amazonaws.com',
+        RuleType: 'FORWARD',
+        TargetIps: [{ Ip: '192.168.10.2' }],
+      });
+      world.route53resolver.ResolverRuleAssociations.push({
+        ResolverRuleId: 'rslvr-rr-0same000000000000',
+        VPCId: 'vpc-0a1a1a1a1a1a1a1a1',
+      });
+    });
+    const ssm = check(finding, 'network.path.ssm');
+    expect(ssm.status).toBe('warn');
+    expect(ssm.summary).toContain('rslvr-rr-0same000000000000');
+    expect(check(finding, 'network.path.ssmmessages').status).toBe('pass');
+  });
+});
+
 describe('a Resolver FORWARD rule sending the names to on-premises resolvers', () => {
   it('is a warn naming the rule, its targets and what to verify', async () => {
     const { finding } = await scanned('hub-spoke-resolver-forward.json');
