@@ -4,7 +4,7 @@
  * malformed section rejected with its path. Also the clients' own wire handling (REST-XML, JSON 1.1),
  * which the simulated account bypasses.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { errorCode } from '../../lambdas/aws/errors.ts';
 import {
   ListHostedZonesByVPCCommand,
@@ -215,5 +215,39 @@ describe('the small clients on the wire (what the simulated account stands in fo
       )
       .catch((e: unknown) => e);
     expect(errorCode(error)).toBe('ThrottlingException');
+  });
+});
+
+describe('the small clients without a simulated account', () => {
+  it('sign the request (SigV4 for route53 in us-east-1) and parse what comes back', async () => {
+    const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+    const { Readable } = await import('node:stream');
+    const seen: { headers: Record<string, string>; path: string; hostname: string }[] = [];
+    const handle = vi.spyOn(NodeHttpHandler.prototype, 'handle').mockImplementation(async (request) => {
+      seen.push(request as never);
+      const body = Readable.from([
+        Buffer.from(
+          '<ListHostedZonesByVPCResponse><HostedZoneSummaries><HostedZoneSummary><HostedZoneId>Z1</HostedZoneId><Name>ssm.eu-west-1.amazonaws.com.</Name><Owner><OwningAccount>111122223333</OwningAccount></Owner></HostedZoneSummary></HostedZoneSummaries><MaxItems>100</MaxItems></ListHostedZonesByVPCResponse>',
+        ),
+      ]);
+      return { response: { statusCode: 200, headers: {}, body } as never };
+    });
+    try {
+      const client = new Route53Client({
+        region: REGION,
+        credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
+      });
+      const out = await client.send(new ListHostedZonesByVPCCommand({ VPCId: VPC, VPCRegion: REGION }));
+      expect(out.HostedZoneSummaries).toEqual([
+        { HostedZoneId: 'Z1', Name: 'ssm.eu-west-1.amazonaws.com.', Owner: { OwningAccount: ACCOUNT } },
+      ]);
+      expect(seen[0]?.hostname).toBe('route53.amazonaws.com');
+      expect(seen[0]?.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/us-east-1\/route53\/aws4_request/,
+      );
+      client.destroy();
+    } finally {
+      handle.mockRestore();
+    }
   });
 });
