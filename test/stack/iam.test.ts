@@ -50,7 +50,7 @@ const awsActions = (statements: Statement[]) =>
     .filter((s) => s.Effect === 'Allow')
     .flatMap((s) => s.Action)
     .filter((a) => !/^(dynamodb|logs):/.test(a));
-const READ = /^(ec2|ssm|iam|cloudwatch):(Describe|Get|List|Simulate)/;
+const READ = /^(ec2|ssm|iam|cloudwatch|route53|route53resolver):(Describe|Get|List|Simulate)/;
 
 beforeAll(() => {
   synth = synthStack();
