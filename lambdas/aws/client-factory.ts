@@ -13,6 +13,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Caller, SimulatedAccount } from '../sim/account.ts';
+import type { Route53Client, Route53ResolverClient } from './route53-clients.ts';
 
 export interface AwsClients {
   region: string;
@@ -26,6 +27,9 @@ export interface AwsClients {
   events: EventBridgeClient;
   /** Step Functions: the remediate stage asks whether its own execution is still running. */
   sfn: SFNClient;
+  /** Our small clients (route53-clients.ts says why not the SDK's). */
+  route53: Route53Client;
+  route53resolver: Route53ResolverClient;
 }
 
 export type ClientName = Exclude<keyof AwsClients, 'region'>;
@@ -111,6 +115,12 @@ export function buildClients(options: ClientOptions, classes: ClientClasses): Aw
     },
     get sfn() {
       return client('sfn');
+    },
+    get route53() {
+      return client('route53');
+    },
+    get route53resolver() {
+      return client('route53resolver');
     },
   };
 }

@@ -15,6 +15,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsClients, buildClients, type ClientOptions } from './client-factory.ts';
+import { Route53Client, Route53ResolverClient } from './route53-clients.ts';
 
 export type { AwsClients, ClientOptions } from './client-factory.ts';
 
@@ -28,6 +29,8 @@ export const ALL_CLIENTS = {
   s3: S3Client,
   events: EventBridgeClient,
   sfn: SFNClient,
+  route53: Route53Client,
+  route53resolver: Route53ResolverClient,
 };
 
 export function createClients(options: ClientOptions): AwsClients {

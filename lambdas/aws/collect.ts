@@ -47,7 +47,7 @@ function needsImdsUsage(candidate: Candidate, settings: Settings): boolean {
 }
 
 /** The clients fact collection uses: DHMC is read once per run beforehand and handed in. */
-export type FactClients = Pick<AwsClients, 'ec2' | 'iam' | 'cloudwatch'>;
+export type FactClients = Pick<AwsClients, 'ec2' | 'iam' | 'cloudwatch' | 'route53' | 'route53resolver'>;
 
 /**
  * What candidates share, each read once for all of them: the network picture per VPC, the
@@ -79,7 +79,7 @@ export async function collectSharedFacts(
     if (arn && !userOf.has(arn)) userOf.set(arn, c.instance.InstanceId ?? '');
   }
   const [network, statuses, images, profiles, metadataNoToken] = await Promise.all([
-    collectNetworkPictures(clients.ec2, run.region, candidates),
+    collectNetworkPictures(clients, run.region, candidates, run.accountId),
     readStatuses(clients.ec2, ids),
     readImages(clients.ec2, unique(candidates.map((c) => c.instance.ImageId))),
     iam.profiles(unique(candidates.map((c) => c.instance.IamInstanceProfile?.Arn)), (profileArn) => {

@@ -40,6 +40,16 @@ import { readConsoleOutputs, readMetadataNoToken } from './instance.ts';
 import { readRegistrations } from './inventory.ts';
 import { describeDnsAttributes, unique } from './network.ts';
 import { chunk, drain } from './paging.ts';
+import {
+  type HostedZoneSummary,
+  ListHostedZonesByVPCCommand,
+  ListResolverRuleAssociationsCommand,
+  ListResolverRulesCommand,
+  ListResourceRecordSetsCommand,
+  type ResolverRule,
+  type ResolverRuleAssociation,
+  type ResourceRecordSet,
+} from './route53-clients.ts';
 
 export async function recordWorld(clients: AwsClients, identity: Identity, now: Date) {
   const { ec2, ssm } = clients;
@@ -103,11 +113,14 @@ export async function recordWorld(clients: AwsClients, identity: Identity, now: 
       (id) => instances.find((i) => i.InstanceId === id)?.InstanceType,
     ),
   ]);
-  const iam = await recordIam(
-    clients,
-    unique(instances.map((i) => i.IamInstanceProfile?.Arn)),
-    setting.ServiceSetting?.SettingValue,
-  );
+  const [iam, privateDns] = await Promise.all([
+    recordIam(
+      clients,
+      unique(instances.map((i) => i.IamInstanceProfile?.Arn)),
+      setting.ServiceSetting?.SettingValue,
+    ),
+    recordPrivateDns(clients, identity.accountId, unique(vpcs.map((v) => v.VpcId))),
+  ]);
   return {
     format: 'ssm-doctor/world@1',
     accountId: identity.accountId,
@@ -139,7 +152,91 @@ export async function recordWorld(clients: AwsClients, identity: Identity, now: 
     cloudwatch: {
       MetadataNoToken: Object.fromEntries([...noToken].flatMap(([id, r]) => (r.ok ? [[id, r.value]] : []))),
     },
+    ...privateDns,
   };
+}
+
+/**
+ * The private hosted zones associated with the region's VPCs (with those associations and, for
+ * this account's zones, every record), and the Resolver's rules and rule associations: the
+ * world's `route53` and `route53resolver` keys. Another account's zone is recorded with its
+ * owner and without records, which only that account can read.
+ */
+async function recordPrivateDns(clients: AwsClients, accountId: string, vpcIds: string[]) {
+  const { route53, route53resolver, region } = clients;
+  const byVpc = await Promise.all(
+    vpcIds.map(async (VPCId) => {
+      const zones: HostedZoneSummary[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await route53.send(
+          new ListHostedZonesByVPCCommand({ VPCId, VPCRegion: region, ...(NextToken ? { NextToken } : {}) }),
+        );
+        zones.push(...(page.HostedZoneSummaries ?? []));
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return { VPCId, zones };
+    }),
+  );
+  const zones = new Map<string, { summary: HostedZoneSummary; vpcs: string[] }>();
+  for (const { VPCId, zones: found } of byVpc)
+    for (const summary of found) {
+      const id = summary.HostedZoneId ?? '';
+      const entry = zones.get(id) ?? { summary, vpcs: [] };
+      entry.vpcs.push(VPCId);
+      zones.set(id, entry);
+    }
+  const HostedZones = await Promise.all(
+    [...zones.entries()].map(async ([Id, { summary, vpcs }]) => {
+      const owner = summary.Owner?.OwningAccount;
+      const foreign = owner !== undefined && owner !== accountId;
+      return {
+        Id,
+        Name: summary.Name ?? '',
+        Config: { PrivateZone: true },
+        ...(foreign ? { Owner: { OwningAccount: owner } } : {}),
+        VPCs: vpcs.map((VPCId) => ({ VPCId, VPCRegion: region })),
+        ...(foreign ? {} : { ResourceRecordSets: await allRecords(clients, Id) }),
+      };
+    }),
+  );
+  const rules: ResolverRule[] = [];
+  const associations: ResolverRuleAssociation[] = [];
+  for (let NextToken: string | undefined, first = true; first || NextToken; first = false) {
+    const page = await route53resolver.send(new ListResolverRulesCommand(NextToken ? { NextToken } : {}));
+    rules.push(...(page.ResolverRules ?? []));
+    NextToken = page.NextToken;
+  }
+  for (let NextToken: string | undefined, first = true; first || NextToken; first = false) {
+    const page = await route53resolver.send(
+      new ListResolverRuleAssociationsCommand(NextToken ? { NextToken } : {}),
+    );
+    associations.push(...(page.ResolverRuleAssociations ?? []));
+    NextToken = page.NextToken;
+  }
+  return {
+    route53: { HostedZones },
+    route53resolver: {
+      // The world holds the rule types the scan reasons about; RECURSIVE (the Resolver's own) is implied.
+      ResolverRules: rules.filter((r) => r.Id && r.DomainName && r.RuleType),
+      ResolverRuleAssociations: associations.filter((a) => a.ResolverRuleId && a.VPCId),
+    },
+  };
+}
+
+async function allRecords(clients: AwsClients, HostedZoneId: string): Promise<ResourceRecordSet[]> {
+  const sets: ResourceRecordSet[] = [];
+  let start: { StartRecordName?: string; StartRecordType?: string; StartRecordIdentifier?: string } = {};
+  for (;;) {
+    const page = await clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId, ...start }));
+    sets.push(...(page.ResourceRecordSets ?? []));
+    if (!page.IsTruncated || !page.NextRecordName) return sets;
+    start = {
+      StartRecordName: page.NextRecordName,
+      ...(page.NextRecordType ? { StartRecordType: page.NextRecordType } : {}),
+      ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+    };
+  }
 }
 
 async function readChunked<T>(ids: string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {

@@ -31,6 +31,16 @@ export const FACT_SOURCES = {
     'ec2:DescribeNetworkAcls',
     'ec2:DescribeDhcpOptions',
   ],
+  /**
+   * Who answers the SSM service names in a VPC besides its own endpoints (centralized endpoints):
+   * private hosted zones by VPC and their records, Resolver rules and their VPC associations.
+   */
+  privateDns: [
+    'route53:ListHostedZonesByVPC',
+    'route53:ListResourceRecordSets',
+    'route53resolver:ListResolverRules',
+    'route53resolver:ListResolverRuleAssociations',
+  ],
   instanceProfile: [
     'iam:GetInstanceProfile',
     'iam:GetRole',

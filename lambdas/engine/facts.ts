@@ -19,6 +19,7 @@ import type {
   VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
+import type { ResolverRule, ResourceRecordSet } from '../aws/route53-clients.ts';
 import type { Readout } from './readout.ts';
 
 export type SsmStatus = 'NotRegistered' | 'ConnectionLost';
@@ -102,7 +103,12 @@ export interface DhmcPicture {
 /** `enableDnsSupport` / `enableDnsHostnames`, from `DescribeVpcAttribute`. */
 export interface VpcDnsAttributes {
   enableDnsSupport: boolean;
-  enableDnsHostnames: boolean;
+  /**
+   * Absent when not read: it matters only to private DNS names (an SSM interface endpoint with
+   * private DNS in the VPC, or a private hosted zone answering a service name), so a VPC with
+   * neither is spared the call, and nothing may report the unread value as a problem.
+   */
+  enableDnsHostnames?: boolean;
 }
 
 /**
@@ -126,6 +132,45 @@ export interface NetworkPicture {
   networkAcls: Readout<NetworkAcl[]>;
   /** The VPC's DHCP options set; `undefined` when the VPC uses none (`default` is a set too). */
   dhcpOptions: Readout<DhcpOptions | undefined>;
+  /**
+   * Who answers the SSM service names in this VPC besides the endpoints' own private DNS: its
+   * private hosted zones and Resolver rules (the centralized-endpoint pattern). Absent in
+   * pictures built without reading them (other VPCs' pictures, hand-built facts).
+   */
+  privateDns?: Readout<PrivateDnsPicture>;
+}
+
+/** A private hosted zone associated with the VPC whose name covers an SSM service name. */
+export interface PrivateZone {
+  id: string;
+  name: string;
+  /** The account that owns the zone (a zone may be associated from another account). */
+  owner?: string;
+  /** The zone's records for the service names; a problem when they could not be read. */
+  records: Readout<ResourceRecordSet[]>;
+}
+
+/** Where a private answer points, as far as this account can see it. */
+export interface PrivateDnsTarget {
+  /** The interface endpoint id taken from an alias / CNAME to its DNS name, or found behind an address. */
+  endpointId?: string;
+  /** An address the zone answers with (A record). */
+  address?: string;
+  /**
+   * The picture of the VPC holding the endpoint (its security groups, interface, ACLs, CIDR),
+   * when the endpoint is in this account; `null` when this account does not have it.
+   */
+  network: NetworkPicture | null;
+  /** The read that would have told where the target is, when it failed (then `network` is null). */
+  unreadable?: Readout<never>;
+}
+
+export interface PrivateDnsPicture {
+  zones: PrivateZone[];
+  /** Resolver rules associated with the VPC (FORWARD / SYSTEM) whose domain covers a service name. */
+  rules: ResolverRule[];
+  /** What the zones' answers point at, keyed by the endpoint id or address of the answer. */
+  targets: Record<string, PrivateDnsTarget>;
 }
 
 /** Everything one candidate's checks may read. Built by the adapters, deduplicated per batch. */

@@ -4,11 +4,20 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { Route53Client, Route53ResolverClient } from '../aws/route53-clients.ts';
 import { startRun } from '../workflow/stages/start-run.ts';
 import { stageHandler } from './wiring.ts';
 
 export const handler = stageHandler(
   'start-run',
-  { ec2: EC2Client, ssm: SSMClient, iam: IAMClient, cloudwatch: CloudWatchClient, s3: S3Client },
+  {
+    ec2: EC2Client,
+    ssm: SSMClient,
+    iam: IAMClient,
+    cloudwatch: CloudWatchClient,
+    s3: S3Client,
+    route53: Route53Client,
+    route53resolver: Route53ResolverClient,
+  },
   startRun,
 );

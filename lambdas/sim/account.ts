@@ -29,6 +29,7 @@ import { bringOnline } from './online.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 import { actionMatches } from './policy-evaluation.ts';
 import { authorizationRequests, dynamoRequests } from './request-context.ts';
+import { route53Handlers, route53ResolverHandlers } from './route53.ts';
 import { type StoredObject, s3Handlers } from './s3.ts';
 import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
 import { outputProjector } from './sdk-shapes.ts';
@@ -86,6 +87,8 @@ const HANDLERS: Readonly<Record<ServicePrefix, Handlers>> = {
   s3: s3Handlers,
   events: eventsHandlers,
   states: sfnHandlers,
+  route53: route53Handlers,
+  route53resolver: route53ResolverHandlers,
 };
 
 const MIDDLEWARE_NAME = 'ssmDoctorSimulatedAccount';

@@ -70,6 +70,7 @@ export function denialCode(service: string): string {
     case 'ssm':
     case 'dynamodb':
     case 'states':
+    case 'route53resolver':
       return 'AccessDeniedException';
     case 'sns':
       return 'AuthorizationError';

@@ -40,8 +40,8 @@ const constraint = (value: number, limits: PageLimits) =>
   value < limits.min ? `greater than or equal to ${limits.min}` : `less than or equal to ${limits.max}`;
 
 /** Each service's answer to a bad page size or token, as AWS words it. */
-/** The services whose simulated reads page (S3 and EventBridge here only write, Step Functions only describes). */
-type PagingService = Exclude<ServicePrefix, 's3' | 'events' | 'states'>;
+/** The services whose simulated reads page here (S3 and EventBridge only write, Step Functions only describes; Route 53 pages itself). */
+type PagingService = Exclude<ServicePrefix, 's3' | 'events' | 'states' | 'route53' | 'route53resolver'>;
 
 const PAGING_ERRORS: Record<
   PagingService,

@@ -90,6 +90,15 @@ function profileOf(scope: RequestScope, nameOrArn: string | undefined) {
 }
 
 const RULES: Record<string, (input: Input, scope: RequestScope) => AuthorizationRequest[]> = {
+  // Route 53 is global: a hosted zone's ARN has no region or account. ListHostedZonesByVPC and the
+  // Resolver's List* calls have no resource-level permissions (`*`, the default below).
+  'route53:ListResourceRecordSets': (input, scope) => [
+    {
+      action: 'route53:ListResourceRecordSets',
+      resource: `arn:${scope.partition}:route53:::hostedzone/${(str(input.HostedZoneId) ?? '').replace(/^\/hostedzone\//, '')}`,
+      context: globalKeys(scope),
+    },
+  ],
   'ec2:AssociateIamInstanceProfile': (input, scope) => {
     const named = input.IamInstanceProfile as { Arn?: string; Name?: string } | undefined;
     const profile = profileOf(scope, named?.Arn ?? named?.Name);

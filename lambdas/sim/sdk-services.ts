@@ -14,6 +14,7 @@ import * as sfn from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
+import { Route53ResolverServiceException, Route53ServiceException } from '../aws/route53-clients.ts';
 
 export type ServicePrefix =
   | 'ec2'
@@ -25,7 +26,9 @@ export type ServicePrefix =
   | 's3'
   | 'events'
   /** Step Functions: IAM names its actions `states:…`. */
-  | 'states';
+  | 'states'
+  | 'route53'
+  | 'route53resolver';
 
 /** The base exception class every SDK package exports (`EC2ServiceException`, …). */
 export type ServiceExceptionClass = new (options: {
@@ -97,6 +100,20 @@ export const SDK_SERVICES: Readonly<Record<ServicePrefix, SdkService>> = {
     clientName: 'SFNClient',
     exports: sfn,
     BaseException: sfn.SFNServiceException as unknown as ServiceExceptionClass,
+  },
+  // Our own small clients (lambdas/aws/route53-clients.ts): no static schemas, so outputs are
+  // served as the handlers build them and errors take the base class with the AWS code as name.
+  route53: {
+    prefix: 'route53',
+    clientName: 'Route53Client',
+    exports: {},
+    BaseException: Route53ServiceException as unknown as ServiceExceptionClass,
+  },
+  route53resolver: {
+    prefix: 'route53resolver',
+    clientName: 'Route53ResolverClient',
+    exports: {},
+    BaseException: Route53ResolverServiceException as unknown as ServiceExceptionClass,
   },
 };
 

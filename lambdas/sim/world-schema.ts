@@ -26,6 +26,7 @@ import {
   roleArn,
 } from './world-fields.ts';
 import { ec2Section } from './world-schema-ec2.ts';
+import { route53ResolverSection, route53Section } from './world-schema-route53.ts';
 import type {
   WorldInstanceInformation,
   WorldInstanceProfile,
@@ -140,6 +141,9 @@ export const worldSchema = z
     cloudwatch: cloudwatch.prefault({}),
     // Optional: without it the account is in no organization and no SCP applies.
     organizations: organizations.optional(),
+    // Private hosted zones and Resolver rules: the centralized-endpoint pattern (world-format.md).
+    route53: route53Section.prefault({}),
+    route53resolver: route53ResolverSection.prefault({}),
     simulation: simulation.prefault({}),
   })
   .superRefine((world, ctx) => {

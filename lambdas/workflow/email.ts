@@ -6,6 +6,8 @@
  * several instances and those common to all, written once. When it cannot list everything it
  * says how many it left out and links to the full report. Account text is sanitized (`text.ts`).
  */
+
+import { degradationsLine } from '../engine/degradations-line.ts';
 import { explain } from '../engine/explain.ts';
 import { count, groupsHeadline } from '../engine/groups.ts';
 import { consoleLinks } from '../engine/next-steps.ts';
@@ -260,10 +262,12 @@ function entryOf(
   const todo = detail.steps ? stepsToDo(f).specific.map((step) => plainText(step)) : [];
   // A grouped instance's cause and first command are the group's: only what is its own stays.
   const steps = groupFix ? todo.filter((step) => !step.includes(groupFix)) : todo;
+  const degraded = degradationsLine(f);
   const why = plainText(explain(f), 600).replace('(see evidence)', '(all of them in the full report)');
   const body = [
     ...(group || !detail.why ? [] : [`  ${why}`]),
     ...(done.length ? [`  Done: ${done.join('; ')}`] : []),
+    ...(degraded && outcome !== 'back-online' ? [`  ${degraded}`] : []),
     ...(outcome === 'back-online' ? [] : steps.slice(0, detail.steps).map((s) => `  - ${s}`)),
     ...(group || outcome === 'back-online' || !detail.link
       ? []

@@ -66,8 +66,8 @@ export const STAGES = {
   'start-run': {
     state: 'Start run',
     description: 'Takes the run lock, reads settings, discovers candidates, collects what they share',
-    clients: ['ec2', 'ssm', 'iam', 'cloudwatch', 's3'],
-    // What candidates share is read once per run here (network per VPC, statuses, images, IAM,
+    clients: ['ec2', 'ssm', 'iam', 'cloudwatch', 's3', 'route53', 'route53resolver'],
+    // What candidates share is read once per run here (network per VPC with its private DNS, statuses, images, IAM,
     // DHMC, IMDSv1 usage) and handed to each batch as the slice it uses.
     reads: [
       'runningInstances',
@@ -76,6 +76,7 @@ export const STAGES = {
       'instanceStatus',
       'images',
       'network',
+      'privateDns',
       'instanceProfile',
       'metadataUsage',
     ],

@@ -52,6 +52,13 @@ describe('recording the AMIs of the instances', () => {
       .onAnyCommand()
       .resolves({});
     mockClient(clients.cloudwatch).onAnyCommand().resolves({});
+    // The Route 53 / Resolver small clients: no zones, no rules (never the network).
+    mockClient(clients.route53 as never)
+      .onAnyCommand()
+      .resolves({});
+    mockClient(clients.route53resolver as never)
+      .onAnyCommand()
+      .resolves({});
 
     const live = await readImages(clients.ec2, [DEPRECATED.ImageId]);
     const world = await recordWorld(clients, { accountId: '111122223333', partition: 'aws' }, new Date());

@@ -50,7 +50,7 @@ const awsActions = (statements: Statement[]) =>
     .filter((s) => s.Effect === 'Allow')
     .flatMap((s) => s.Action)
     .filter((a) => !/^(dynamodb|logs):/.test(a));
-const READ = /^(ec2|ssm|iam|cloudwatch):(Describe|Get|List|Simulate)/;
+const READ = /^(ec2|ssm|iam|cloudwatch|route53|route53resolver):(Describe|Get|List|Simulate)/;
 /** A stage's access to the run's work objects: only under `work/` of the report bucket. */
 function workObjects(statements: Statement[]): { actions: string[]; rest: Statement[] } {
   const bucketId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')?.[0];

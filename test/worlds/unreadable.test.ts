@@ -34,6 +34,10 @@ const READS: [string, string, string][] = [
   ['sample-fleet.json', 'ssm:GetServiceSetting', 'AccessDeniedException'],
   ['sample-fleet.json', 'ec2:DescribeRouteTables', 'RequestLimitExceeded'],
   ['dhmc-invalid-role.json', 'iam:GetRole', 'AccessDenied'],
+  ['sample-fleet.json', 'route53:ListHostedZonesByVPC', 'AccessDenied'],
+  ['sample-fleet.json', 'route53resolver:ListResolverRules', 'AccessDeniedException'],
+  ['sample-fleet.json', 'route53resolver:ListResolverRuleAssociations', 'ThrottlingException'],
+  ['hub-spoke-phz.json', 'route53:ListResourceRecordSets', 'AccessDenied'],
 ];
 
 describe('a read denied for the whole area', () => {

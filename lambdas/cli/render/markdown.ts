@@ -4,6 +4,8 @@
  * commands are in code fences (so `<placeholders>` survive rendering), and the document stops
  * before a ticket's size limit with a note saying how many instances it left out.
  */
+
+import { DEGRADATIONS_LEAD, shownDegradations } from '../../engine/degradations-line.ts';
 import { explain } from '../../engine/explain.ts';
 import { count, groupsHeadline } from '../../engine/groups.ts';
 import type { Finding, Report, RootCauseGroup } from '../../engine/report-model.ts';
@@ -81,6 +83,7 @@ function section(f: Finding): string[] {
     '',
     `Causes: ${f.causes.length ? f.causes.map((c) => `\`${c}\``).join(', ') : 'none found from outside'}`,
     '',
+    ...degradationLines(f),
     '| check | status | summary |',
     '|---|---|---|',
     ...f.checks.map(
@@ -110,4 +113,12 @@ function section(f: Finding): string[] {
   });
   lines.push('');
   return lines;
+}
+
+/** The codes in backticks, like the causes (catalog codes only: `shownDegradations` drops the rest). */
+function degradationLines(f: Finding): string[] {
+  const { codes, more } = shownDegradations(f);
+  if (codes.length === 0) return [];
+  const list = codes.map((code) => `\`${code}\``).join(', ');
+  return [`${DEGRADATIONS_LEAD}: ${list}${more ? ` and ${more} more` : ''}`, ''];
 }

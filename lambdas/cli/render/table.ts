@@ -5,6 +5,7 @@
  * their own, so they still work when pasted). Account text is sanitized (`engine/text.ts`).
  */
 import { createColors } from 'picocolors';
+import { degradationsLine } from '../../engine/degradations-line.ts';
 import { explain, fixesOf } from '../../engine/explain.ts';
 import { groupsHeadline } from '../../engine/groups.ts';
 import type { Report } from '../../engine/report-model.ts';
@@ -55,6 +56,8 @@ export function renderTable(report: Report, color: boolean, width = DEFAULT_WIDT
       const row = rows[i] ?? [];
       lines.push(pad(row).replace(finding.rootCause, paint(c, finding.rootCause)));
       lines.push(`  ↳ ${cut(plainText(explain(finding)), width - 4)}`);
+      const degraded = degradationsLine(finding);
+      if (degraded) lines.push(`  ↳ ${cut(degraded, width - 4)}`);
     });
     lines.push('');
   }

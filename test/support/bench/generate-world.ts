@@ -116,6 +116,8 @@ function emptyWorld(accountId: string, region: string, now: string): World {
     ssm: { InstanceInformationList: [], ServiceSettings: [], Parameters: [] },
     iam: { InstanceProfiles: [], Roles: [], Policies: [] },
     cloudwatch: { MetadataNoToken: {} },
+    route53: { HostedZones: [] },
+    route53resolver: { ResolverRules: [], ResolverRuleAssociations: [] },
     simulation: { onlineAfterFix: [], faults: [] },
   };
 }

@@ -3,8 +3,9 @@ import type { Check } from '../../check.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { endpointGroupIds } from './endpoint-interfaces.ts';
 import { combineOutcomes, outcomeOf, type ServiceOutcome } from './outcomes.ts';
-import { resolveServicePaths, type ServicePath } from './paths.ts';
-import { groupsById, instanceOf, unreadable } from './picture.ts';
+import type { ServicePath } from './path-types.ts';
+import { resolveServicePaths } from './paths.ts';
+import { groupsById, instanceOf, unreadable, withEndpointNetwork } from './picture.ts';
 import { judgeRules } from './security-group-rules.ts';
 
 const ID = 'network.endpoint-security-group-ingress';
@@ -22,7 +23,8 @@ export const endpointSecurityGroupIngressCheck: Check = {
     ),
 };
 
-function judgeIngress(facts: InstanceFacts, path: ServicePath): ServiceOutcome {
+function judgeIngress(instanceFacts: InstanceFacts, path: ServicePath): ServiceOutcome {
+  const facts = withEndpointNetwork(instanceFacts, path);
   const outcome = outcomeOf(path.service);
   if (path.destination !== 'endpoint' || !path.endpoint) {
     // A path still unknown may turn out to use the endpoint found; a known other path does not.

@@ -102,7 +102,8 @@ function judgeEndpoint(facts: InstanceFacts, endpoint: VpcEndpoint, service: Ssm
     };
   }
   const off = (['enableDnsSupport', 'enableDnsHostnames'] as const).filter(
-    (key) => !dnsAttributes.value[key],
+    // Only an attribute read and off counts: an unread one was judged not to matter.
+    (key) => dnsAttributes.value[key] === false,
   );
   if (off.length > 0) {
     return unusable(
@@ -118,7 +119,7 @@ function judgeEndpoint(facts: InstanceFacts, endpoint: VpcEndpoint, service: Ssm
 }
 
 /** Who the agent calls as: the profile's role, else the DHMC role (the endpoint policy names either). */
-function callerOf(facts: InstanceFacts) {
+export function callerOf(facts: InstanceFacts) {
   const profileRole =
     facts.profile?.ok && facts.profile.value.role?.ok ? facts.profile.value.role.value.arn : undefined;
   const dhmcRole = facts.dhmc.ok && facts.dhmc.value.role?.ok ? facts.dhmc.value.role.value?.arn : undefined;

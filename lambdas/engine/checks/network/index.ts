@@ -14,5 +14,6 @@ export const networkChecks: Check[] = [
   dnsCheck,
 ];
 
-export { resolveServicePaths, type ServicePath } from './paths.ts';
+export type { ServicePath } from './path-types.ts';
+export { resolveServicePaths } from './paths.ts';
 export { SSM_SERVICES, type SsmService } from './services.ts';

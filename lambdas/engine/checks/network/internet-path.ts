@@ -11,31 +11,9 @@ import type { InstanceFacts } from '../../facts.ts';
 import { replacementTarget } from './fix-commands.ts';
 import { mixed } from './mixed-routes.ts';
 import { followNatGateway } from './nat-path.ts';
+import type { InternetCause, InternetPath } from './path-types.ts';
 import { instanceOf, routeTableOf, unreadable } from './picture.ts';
 import { type DefaultRoute, internetRoutesOf, publicDetours, routeKindOf, sameTarget } from './routes.ts';
-
-export type InternetCause =
-  | 'ROUTE_MISSING'
-  | 'ROUTE_BLACKHOLE'
-  | 'PUBLIC_IP_MISSING'
-  | 'NAT_GATEWAY_UNAVAILABLE';
-
-export interface InternetPath {
-  status: 'ok' | 'none' | 'unknown';
-  /** Present when `status` is `none`. */
-  cause?: InternetCause;
-  /** A clause naming the resources: "route table rtb-1 of subnet subnet-1 has no 0.0.0.0/0 route". */
-  detail: string;
-  /** The exact change that gives the instance this path (when `none`), or what to verify (`unknown`). */
-  fix?: string;
-  /** Traffic leaves towards the services' public addresses (true even through a target we cannot follow). */
-  towardsInternet: boolean;
-  /** More specific routes to public destinations that may take the traffic elsewhere (to verify). */
-  detours?: { destination: string; targetId: string }[];
-  /** The subnet of the NAT gateway on the way, whose network ACL the traffic crosses too. */
-  natSubnetId?: string;
-  evidence: Record<string, unknown>;
-}
 
 const memo = new WeakMap<InstanceFacts, InternetPath>();
 

@@ -9,7 +9,7 @@
  */
 import type { InstanceFacts } from '../../facts.ts';
 import type { EndpointUse } from './endpoints.ts';
-import type { ServicePath } from './paths.ts';
+import type { ServicePath } from './path-types.ts';
 import { instanceOf, routeTableOf } from './picture.ts';
 import type { SsmService } from './services.ts';
 

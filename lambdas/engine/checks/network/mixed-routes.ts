@@ -1,6 +1,6 @@
 /** When the routes covering 0.0.0.0/0 do not agree: the working one is the path, the others detours. */
 import type { Route } from '@aws-sdk/client-ec2';
-import type { InternetPath } from './internet-path.ts';
+import type { InternetPath } from './path-types.ts';
 import { routeKindOf } from './routes.ts';
 
 /**

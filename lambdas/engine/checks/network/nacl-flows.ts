@@ -54,7 +54,11 @@ export function conversationInto(
 export function judgeCrossing(facts: InstanceFacts, crossing: AclCrossing): CrossingResult {
   const { networkAcls } = facts.network;
   if (!networkAcls.ok) return { status: 'unknown', detail: unreadable('network ACLs', networkAcls) ?? '' };
-  const acl = networkAclOf(networkAcls.value, crossing.subnetId, facts.candidate.instance.VpcId);
+  // The subnet's own VPC decides its default ACL (an endpoint subnet may be in another VPC).
+  const subnets = facts.network.subnets.ok ? facts.network.subnets.value : [];
+  const vpcId =
+    subnets.find((subnet) => subnet.SubnetId === crossing.subnetId)?.VpcId ?? facts.candidate.instance.VpcId;
+  const acl = networkAclOf(networkAcls.value, crossing.subnetId, vpcId);
   if (!acl)
     return {
       status: 'unknown',

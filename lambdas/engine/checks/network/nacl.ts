@@ -10,8 +10,9 @@ import { foldCrossings } from './nacl-crossings.ts';
 import { judgeEndpointAcls } from './nacl-endpoint.ts';
 import { conversationFrom, conversationInto, judgeCrossing } from './nacl-flows.ts';
 import { combineOutcomes, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
-import { resolveServicePaths, type ServicePath } from './paths.ts';
-import { instanceOf } from './picture.ts';
+import type { ServicePath } from './path-types.ts';
+import { resolveServicePaths } from './paths.ts';
+import { instanceOf, withEndpointNetwork } from './picture.ts';
 
 const ID = 'network.nacl';
 // A NAT gateway talks to the internet from its own ports, 1024–65535, whatever the instance's OS.
@@ -30,7 +31,8 @@ export const networkAclCheck: Check = {
     ),
 };
 
-function judgeService(facts: InstanceFacts, path: ServicePath): ServiceOutcome {
+function judgeService(instanceFacts: InstanceFacts, path: ServicePath): ServiceOutcome {
+  const facts = withEndpointNetwork(instanceFacts, path);
   const me = instanceOf(facts);
   const answers = ephemeralPorts(platformOf(facts.candidate));
   const { subnetId, privateIp } = me;

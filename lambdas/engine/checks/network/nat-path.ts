@@ -8,7 +8,7 @@
 import type { NatGateway } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../../facts.ts';
 import { attachedInternetGateway, availablePublicNat } from './fix-commands.ts';
-import type { InternetPath } from './internet-path.ts';
+import type { InternetPath } from './path-types.ts';
 import { instanceOf, routeTableOf, unreadable } from './picture.ts';
 import { defaultRouteOf } from './routes.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { CauseCode } from '../../causes.ts';
 import { type CheckResult, type CheckStatus, result } from '../../check.ts';
-import type { ServicePath } from './paths.ts';
+import type { ServicePath } from './path-types.ts';
 import { blocksRegistration, type SsmService } from './services.ts';
 import { capital, joinNames } from './wording.ts';
 

@@ -12,7 +12,7 @@ function servicePathCheck(service: SsmService): Check {
   return {
     id,
     title: `The instance has a network path to the ${service} endpoint (interface endpoint, internet or NAT gateway)`,
-    reads: ['network'],
+    reads: ['network', 'privateDns'],
     evaluate(facts): CheckResult {
       const path = resolveServicePaths(facts).find((candidate) => candidate.service === service);
       if (!path) return result.unknown(id, `No path was resolved for ${service}.`);

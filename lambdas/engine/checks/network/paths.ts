@@ -3,34 +3,15 @@
  * internet (internet or NAT gateway), not at all (with the one cause to blame), or unknown.
  * Several checks read this, so it is computed once per facts object.
  */
-import type { VpcEndpoint } from '@aws-sdk/client-ec2';
-import type { CauseCode } from '../../causes.ts';
 import type { InstanceFacts } from '../../facts.ts';
+import { resolveCentralizedPath } from './centralized.ts';
 import { type EndpointUse, endpointUseFor, ssmInterfaceEndpoints } from './endpoints.ts';
-import { type InternetPath, resolveInternetPath } from './internet-path.ts';
+import { resolveInternetPath } from './internet-path.ts';
 import { isIpv6Only, resolveIpv6Path } from './ipv6-only.ts';
 import { blameNoPath } from './no-path.ts';
+import type { InternetPath, ServicePath } from './path-types.ts';
 import { unreadable } from './picture.ts';
 import { SSM_SERVICES, type SsmService, serviceHostname } from './services.ts';
-
-export interface ServicePath {
-  service: SsmService;
-  hostname: string;
-  path: 'endpoint' | 'internet' | 'none' | 'unknown';
-  /** The one cause to blame, when `path` is `none`. */
-  cause?: CauseCode;
-  /** Something to verify on a path that otherwise works (an endpoint policy with conditions). */
-  warning?: string;
-  /** One human sentence naming the resources. */
-  summary: string;
-  nextSteps: string[];
-  /** Where the traffic goes, for the security group and ACL checks; absent when not known or no path. */
-  destination?: 'endpoint' | 'internet';
-  /** The endpoint carrying the traffic (`endpoint` path) or the unusable one found. */
-  endpoint?: VpcEndpoint;
-  internet?: InternetPath;
-  evidence: Record<string, unknown>;
-}
 
 const memo = new WeakMap<InstanceFacts, readonly ServicePath[]>();
 
@@ -94,6 +75,10 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
       evidence: { path: 'endpoint', hostname, ...endpointEvidence },
     };
   }
+  // Without a usable endpoint of its own, a private hosted zone or Resolver rule of the VPC may
+  // answer the name (the centralized-endpoint pattern): then that answer is the path.
+  const centralized = resolveCentralizedPath(facts, service, hostname);
+  if (centralized) return centralized;
   if (use?.status === 'unknown') {
     return {
       ...base,
@@ -131,6 +116,20 @@ function resolveServicePath(facts: InstanceFacts, service: SsmService): ServiceP
       ...(internet.towardsInternet ? { destination: 'internet' as const } : {}),
       internet,
       evidence: { path: 'unknown', ...evidence },
+    };
+  }
+  const privateDns = facts.network.privateDns;
+  if (privateDns && !privateDns.ok) {
+    // A private hosted zone or Resolver rule could be carrying the name elsewhere: not a cause.
+    const blamed = blameNoPath(facts, service, all, use, internet);
+    return {
+      ...base,
+      ...withEndpoint,
+      path: 'unknown',
+      summary: `${blamed.summary.replace(/\.$/, '')}, unless a private hosted zone or Resolver rule of the VPC answers ${hostname}: ${unreadable('them', privateDns)}.`,
+      nextSteps: blamed.nextSteps,
+      internet,
+      evidence: { path: 'unknown', ...evidence, wouldBe: blamed.cause },
     };
   }
   return {

@@ -1,7 +1,8 @@
 /** Finding one instance's pieces in its VPC's network picture (plain look-ups, no judgement). */
 import type { Instance, NetworkAcl, RouteTable, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../../facts.ts';
-import { describeProblem, type Readout } from '../../readout.ts';
+import { describeProblem, type Readout, readOk } from '../../readout.ts';
+import type { ServicePath } from './path-types.ts';
 
 /** What the checks need of the instance's primary network interface. */
 export interface InstanceNetwork {
@@ -79,4 +80,28 @@ export function groupsById(
 /** "Could not read route tables (DescribeRouteTables failed with …)". */
 export function unreadable(what: string, readout: Readout<unknown>): string | undefined {
   return readout.ok ? undefined : `could not read ${what} (${describeProblem(readout.problem)})`;
+}
+
+const merged = <T>(a: Readout<T[]>, b: Readout<T[]>): Readout<T[]> =>
+  a.ok && b.ok ? readOk([...a.value, ...b.value]) : a.ok ? b : a;
+
+/**
+ * The facts as the checks of one path see them: for an endpoint in another VPC (a centralized
+ * endpoint), its VPC's subnets, security groups, interfaces and ACLs join the instance's, so the
+ * same look-ups by id find both sides of the conversation.
+ */
+export function withEndpointNetwork(facts: InstanceFacts, path: ServicePath): InstanceFacts {
+  const remote = path.endpointNetwork;
+  if (!remote) return facts;
+  const own = facts.network;
+  return {
+    ...facts,
+    network: {
+      ...own,
+      subnets: merged(own.subnets, remote.subnets),
+      securityGroups: merged(own.securityGroups, remote.securityGroups),
+      networkAcls: merged(own.networkAcls, remote.networkAcls),
+      endpointInterfaces: merged(own.endpointInterfaces, remote.endpointInterfaces),
+    },
+  };
 }

@@ -3,9 +3,9 @@ import type { Check } from '../../check.ts';
 import type { InstanceFacts } from '../../facts.ts';
 import { endpointAddresses, endpointGroupIds } from './endpoint-interfaces.ts';
 import { combineOutcomes, outcomeOf, outcomeWithoutDestination, type ServiceOutcome } from './outcomes.ts';
-import type { ServicePath } from './paths.ts';
+import type { ServicePath } from './path-types.ts';
 import { resolveServicePaths } from './paths.ts';
-import { groupsById, instanceOf, unreadable } from './picture.ts';
+import { groupsById, instanceOf, unreadable, withEndpointNetwork } from './picture.ts';
 import { judgeRules, type SgPeer } from './security-group-rules.ts';
 
 const ID = 'network.security-group-egress';
@@ -23,7 +23,8 @@ export const securityGroupEgressCheck: Check = {
     ),
 };
 
-function judgeEgress(facts: InstanceFacts, path: ServicePath): ServiceOutcome {
+function judgeEgress(instanceFacts: InstanceFacts, path: ServicePath): ServiceOutcome {
+  const facts = withEndpointNetwork(instanceFacts, path);
   const me = instanceOf(facts);
   const { securityGroups } = facts.network;
   const outcome = outcomeOf(path.service);
