@@ -14,7 +14,7 @@ const role = (extra: Partial<RoleDocuments> = {}): RoleDocuments => ({
   ...extra,
 });
 const doc = (...Statement: Record<string, unknown>[]): PolicyDocument =>
-  ({ Version: '2012-10-17', Statement }) as PolicyDocument;
+  ({ Version: '2012-10-17', Statement }) as unknown as PolicyDocument;
 const account = (local: Record<string, PolicyDocument> = {}) => ({
   localPolicies: new Map(Object.entries(local)),
 });
