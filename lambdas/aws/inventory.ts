@@ -232,10 +232,12 @@ export async function readOnline(
 
 /**
  * SSM answers `InvalidInstanceId` for a whole request when any id in the filter is not a managed
- * node — which is what a freshly fixed instance usually is. Halve the ids until the unregistered
- * ones stand alone: an unregistered id is simply not online (a few calls for a handful of them).
+ * node — which is what a freshly fixed instance usually is. Leave out the ids the error names and
+ * ask again (halving when it names none, until the unregistered ones stand alone): an
+ * unregistered id is simply not online.
  */
 async function onlineAmong(ssm: SSMClient, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
   try {
     const pages = paginateDescribeInstanceInformation(
       { client: ssm, pageSize: IDS_PER_CALL },
@@ -245,6 +247,12 @@ async function onlineAmong(ssm: SSMClient, ids: readonly string[]): Promise<stri
     return infos.filter((i) => i.PingStatus === 'Online' && i.InstanceId).map((i) => i.InstanceId as string);
   } catch (error) {
     if (!isCode(error, 'InvalidInstanceId')) throw error;
+    const named = namedIds(error, ids);
+    if (named.size > 0)
+      return onlineAmong(
+        ssm,
+        ids.filter((id) => !named.has(id)),
+      );
     if (ids.length === 1) return [];
     const half = Math.ceil(ids.length / 2);
     return [...(await onlineAmong(ssm, ids.slice(0, half))), ...(await onlineAmong(ssm, ids.slice(half)))];

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../lambdas/aws/clients.ts';
-import { readInventory, readRegistrationsOf } from '../../lambdas/aws/inventory.ts';
+import { readInventory, readOnline, readRegistrationsOf } from '../../lambdas/aws/inventory.ts';
 import { parseWorld, SimulatedAccount } from '../../lambdas/sim/index.ts';
 
 const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
@@ -118,5 +118,17 @@ describe('readRegistrationsOf', () => {
     // 11 calls (as above), started 20 ms apart: at least 200 ms, however many are in flight.
     expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBe(11);
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+});
+
+describe('readOnline', () => {
+  it('leaves out the unregistered ids the error names: two calls for 50 ids, not a halving each', async () => {
+    const sim = account();
+    const ids = runningIds.slice(0, 50);
+    const online = await readOnline(clientsOf(sim).ssm, ids);
+
+    const expected = ids.filter((_, n) => !unregistered(n) && n % 7 !== 0);
+    expect(online.ok && [...online.value].sort()).toEqual(expected.sort());
+    expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBe(2);
   });
 });
