@@ -1,10 +1,18 @@
 /**
  * One IAM picture per instance profile and per role, however many instances share them. A role's
- * permissions are always asked of IAM itself (`SimulatePrincipalPolicy`, once per role), which
- * weighs identity policies, explicit denies, the permissions boundary and SCPs: an attached
+ * permissions are asked of IAM itself (`SimulatePrincipalPolicy`, once per role), which weighs
+ * identity policies, explicit denies, the permissions boundary and SCPs: an attached
  * AmazonSSMManagedInstanceCore is evidence, not proof (a deny or a boundary can cut it back).
  * The request context carries the keys every agent call has; the keys the simulation still
  * lacked come back as `MissingContextValues` and are reported, not guessed.
+ *
+ * Many profiles (more than `BULK_THRESHOLD`) are read in bulk: one `ListInstanceProfiles` listing
+ * instead of a GetInstanceProfile each, and one `GetAccountAuthorizationDetails` listing instead of
+ * a ListAttachedRolePolicies per role. With every document of a role in hand, a role whose
+ * documents alone prove the grant (`role-documents.ts`) is not simulated — but only once a
+ * simulation in the account has shown no organization layer (no SCP can intervene); in an
+ * organization every role is simulated. A listing that is denied or throttled falls back to the
+ * per-item reads, whose own failures are what the run reports.
  */
 import {
   type ContextEntry,
@@ -12,6 +20,7 @@ import {
   GetInstanceProfileCommand,
   GetRoleCommand,
   type IAMClient,
+  type InstanceProfile,
   paginateListAttachedRolePolicies,
   type Role,
   SimulatePrincipalPolicyCommand,
@@ -19,7 +28,6 @@ import {
 import { REGISTER_ACTION } from '../engine/checks/credentials/grants.ts';
 import type {
   IamLayer,
-  PolicyDocument,
   ProfilePicture,
   RolePicture,
   SimulatedDecisions,
@@ -27,7 +35,17 @@ import type {
 } from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, DENIED_OR_THROTTLED, isCode, toProblem } from './errors.ts';
+import {
+  type AccountAuthorization,
+  listInstanceProfiles,
+  type RoleDocuments,
+  readAccountAuthorization,
+} from './iam-listing.ts';
 import { drain } from './paging.ts';
+import { decodePolicyDocument } from './policy-document.ts';
+import { documentsAllow } from './role-documents.ts';
+
+export { decodePolicyDocument };
 
 export interface RoleRequirement {
   /** Actions the role must be allowed. */
@@ -39,22 +57,34 @@ export interface RoleRequirement {
   sufficientPolicies: readonly string[];
 }
 
-/** IAM returns policy documents URL-encoded; world files and some tools give plain JSON. */
-export function decodePolicyDocument(document: unknown): PolicyDocument {
-  if (typeof document === 'string') {
-    const text = document.trim().startsWith('{') ? document : decodeURIComponent(document);
-    return JSON.parse(text) as PolicyDocument;
-  }
-  return (document ?? { Statement: [] }) as PolicyDocument;
-}
+/**
+ * Above this many distinct profiles (or roles) in one read, a listing is cheaper than one call
+ * each: a page of ListInstanceProfiles holds up to 1,000 profiles, and accounts with many
+ * instance roles rarely have more than a few pages of roles.
+ */
+export const BULK_THRESHOLD = 20;
 
 /** `arn:aws:iam::123:instance-profile/path/name` → `name` (the API takes the name without path). */
 export const profileNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 /** A DHMC setting may hold `service-role/Name`: GetRole takes the name alone. */
 export const roleNameOf = (value: string) => value.slice(value.lastIndexOf('/') + 1);
 
+/** A role's documents from the bulk listing, with the account's customer-managed policies. */
+interface Bulk {
+  documents: RoleDocuments;
+  account: AccountAuthorization;
+}
+
 export class IamReader {
   private readonly roles = new Map<string, Promise<Readout<RolePicture>>>();
+  private profileListing?: Promise<Map<string, InstanceProfile> | undefined>;
+  private authorization?: Promise<AccountAuthorization | undefined>;
+  /**
+   * The first simulation made through this reader: true when it succeeded and reported no
+   * `OrganizationsDecisionDetail` — IAM includes that only when the account is in an
+   * organization, so no SCP can intervene for any role of the account.
+   */
+  private noOrganization?: Promise<boolean>;
 
   constructor(
     private readonly iam: IAMClient,
@@ -71,22 +101,60 @@ export class IamReader {
     instanceArnOf: (profileArn: string) => string | undefined = () => undefined,
   ): Promise<Map<string, Readout<ProfilePicture>>> {
     const unique = [...new Set(arns)];
-    const pictures = await Promise.all(unique.map((arn) => this.profile(arn, instanceArnOf(arn))));
+    const listing = unique.length > BULK_THRESHOLD ? await this.listedProfiles() : undefined;
+    const read = await Promise.all(unique.map((arn) => this.profileOf(profileNameOf(arn), listing)));
+    const roleNames = new Set(
+      read.flatMap((r) => (r.ok && r.value?.Roles?.[0]?.RoleName ? [r.value.Roles[0].RoleName] : [])),
+    );
+    const account = roleNames.size > BULK_THRESHOLD ? await this.accountAuthorization() : undefined;
+    const pictures = await Promise.all(
+      unique.map(async (arn, i): Promise<Readout<ProfilePicture>> => {
+        const profile = read[i] as Readout<InstanceProfile | null>;
+        const name = profileNameOf(arn);
+        if (!profile.ok) return profile;
+        if (!profile.value) return readOk({ arn, name, exists: false, role: null });
+        const role = profile.value.Roles?.[0];
+        const documents = role?.RoleName ? account?.roles.get(role.RoleName) : undefined;
+        const bulk = account && documents ? { documents, account } : undefined;
+        return readOk({
+          arn,
+          name,
+          exists: true,
+          role: role ? await this.roleFrom(role, instanceArnOf(arn), bulk) : null,
+        });
+      }),
+    );
     return new Map(unique.map((arn, i) => [arn, pictures[i] as Readout<ProfilePicture>]));
   }
 
-  private async profile(arn: string, instanceArn: string | undefined): Promise<Readout<ProfilePicture>> {
-    const name = profileNameOf(arn);
+  /** From the listing when there is one; a profile it lacks (or every profile without one) is asked for. */
+  private async profileOf(
+    name: string,
+    listing: Map<string, InstanceProfile> | undefined,
+  ): Promise<Readout<InstanceProfile | null>> {
+    const listed = listing?.get(name);
+    if (listed) return readOk(listed);
     try {
       const { InstanceProfile } = await this.iam.send(
         new GetInstanceProfileCommand({ InstanceProfileName: name }),
       );
-      const role = InstanceProfile?.Roles?.[0];
-      return readOk({ arn, name, exists: true, role: role ? await this.roleFrom(role, instanceArn) : null });
+      return readOk(InstanceProfile ?? null);
     } catch (error) {
-      if (isCode(error, 'NoSuchEntity')) return readOk({ arn, name, exists: false, role: null });
+      if (isCode(error, 'NoSuchEntity')) return readOk(null);
       return readFailed(toProblem('GetInstanceProfile', error, DENIED_OR_THROTTLED));
     }
+  }
+
+  /** Once per reader; `undefined` when the listing cannot be read (then profiles are read one by one). */
+  private listedProfiles(): Promise<Map<string, InstanceProfile> | undefined> {
+    this.profileListing ??= listInstanceProfiles(this.iam).then((r) => (r.ok ? r.value : undefined));
+    return this.profileListing;
+  }
+
+  /** Once per reader; `undefined` when it cannot be read (then each role's policies are listed). */
+  private accountAuthorization(): Promise<AccountAuthorization | undefined> {
+    this.authorization ??= readAccountAuthorization(this.iam).then((r) => (r.ok ? r.value : undefined));
+    return this.authorization;
   }
 
   /** A role by name; `null` when IAM has no such role. */
@@ -101,11 +169,11 @@ export class IamReader {
     }
   }
 
-  private roleFrom(role: Role, instanceArn: string | undefined): Promise<Readout<RolePicture>> {
+  private roleFrom(role: Role, instanceArn: string | undefined, bulk?: Bulk): Promise<Readout<RolePicture>> {
     const key = role.RoleName ?? role.Arn ?? '';
     let picture = this.roles.get(key);
     if (!picture) {
-      picture = this.picture(role, this.requirement, instanceArn);
+      picture = this.picture(role, this.requirement, instanceArn, bulk);
       this.roles.set(key, picture);
     }
     return picture;
@@ -115,31 +183,48 @@ export class IamReader {
     role: Role,
     requirement: RoleRequirement,
     instanceArn?: string,
+    bulk?: Bulk,
   ): Promise<Readout<RolePicture>> {
-    const name = role.RoleName ?? '';
+    const attached = bulk ? readOk(bulk.documents.attachedPolicyArns) : await this.attachedPolicies(role);
+    if (!attached.ok) return attached;
+    const picture: RolePicture = {
+      name: role.RoleName ?? '',
+      arn: role.Arn ?? '',
+      trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
+      attachedPolicyArns: attached.value,
+    };
+    // Read synchronously: the first role to get here must start the probe before any other asks.
+    const probe = this.noOrganization;
+    if (bulk && probe && documentsAllow(bulk.documents, bulk.account, requirement) && (await probe)) {
+      // Every document is read and proves the grant, and no SCP applies: what a simulation would
+      // answer is known (every action allowed, nothing missing), so `simulated` stays absent and
+      // the attached sufficient policy is the evidence — the verdict a simulation would give.
+      return readOk(picture);
+    }
+    const simulation = this.simulateFor(picture.arn, requirement.actions, instanceArn);
+    this.noOrganization ??= simulation.then((s) => s.ok && !s.value.organizations);
+    const simulated = await simulation;
+    picture.simulated = simulated.ok ? readOk(simulated.value.decisions) : simulated;
+    if (simulated.ok && Object.keys(simulated.value.details).length > 0)
+      picture.simulationDetails = simulated.value.details;
+    return readOk(picture);
+  }
+
+  private async attachedPolicies(role: Role): Promise<Readout<string[]>> {
     const attached = await attempt(
       'ListAttachedRolePolicies',
       () =>
         drain(
-          paginateListAttachedRolePolicies({ client: this.iam, pageSize: 100 }, { RoleName: name }),
+          paginateListAttachedRolePolicies(
+            { client: this.iam, pageSize: 100 },
+            { RoleName: role.RoleName ?? '' },
+          ),
           (p) => p.AttachedPolicies,
         ),
       // A role deleted since its profile was read is gone: say so rather than guess.
       [...DENIED_OR_THROTTLED, 'NoSuchEntity'],
     );
-    if (!attached.ok) return attached;
-    const attachedPolicyArns = attached.value.map((p) => p.PolicyArn ?? '').filter(Boolean);
-    const picture: RolePicture = {
-      name,
-      arn: role.Arn ?? '',
-      trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
-      attachedPolicyArns,
-    };
-    const simulation = await this.simulateFor(picture.arn, requirement.actions, instanceArn);
-    picture.simulated = simulation.ok ? readOk(simulation.value.decisions) : simulation;
-    if (simulation.ok && Object.keys(simulation.value.details).length > 0)
-      picture.simulationDetails = simulation.value.details;
-    return readOk(picture);
+    return attached.ok ? readOk(attached.value.map((p) => p.PolicyArn ?? '').filter(Boolean)) : attached;
   }
 
   /**
@@ -159,6 +244,7 @@ export class IamReader {
     return readOk({
       decisions: { ...first.value.decisions, ...onInstance.value.decisions },
       details: { ...first.value.details, ...onInstance.value.details },
+      organizations: first.value.organizations || onInstance.value.organizations,
     });
   }
 
@@ -206,13 +292,14 @@ export class IamReader {
         );
         const decisions: SimulatedDecisions = {};
         const details: Record<string, SimulationDetail> = {};
+        const organizations = EvaluationResults.some((r) => r.OrganizationsDecisionDetail !== undefined);
         for (const result of EvaluationResults) {
           if (!result.EvalActionName) continue;
           decisions[result.EvalActionName] = result.EvalDecision ?? 'implicitDeny';
           const detail = detailOf(result);
           if (detail) details[result.EvalActionName] = detail;
         }
-        return { decisions, details };
+        return { decisions, details, organizations };
       },
       // Denied, throttled past retries, the role gone since GetRole, or PolicyEvaluation/InvalidInput:
       // IAM cannot simulate this role's policies (a broken document): unknown for this role, not an outage.
@@ -224,6 +311,8 @@ export class IamReader {
 interface Simulation {
   decisions: SimulatedDecisions;
   details: Record<string, SimulationDetail>;
+  /** Whether IAM weighed an organization layer (SCPs) for this role. */
+  organizations: boolean;
 }
 
 /** What one evaluation result says beyond its decision: missing keys, and which layer said no. */

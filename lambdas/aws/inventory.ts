@@ -4,6 +4,7 @@
  */
 import { type EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import {
+  DescribeInstanceInformationCommand,
   type InstanceInformation,
   paginateDescribeInstanceInformation,
   type SSMClient,
@@ -11,7 +12,7 @@ import {
 import type { Readout } from '../engine/readout.ts';
 import type { AwsClients } from './clients.ts';
 import { attempt, DENIED_OR_THROTTLED, isCode } from './errors.ts';
-import { chunk, drain } from './paging.ts';
+import { chunk, drain, mapBounded, rateLimiter } from './paging.ts';
 
 export interface Inventory {
   instances: Instance[];
@@ -65,15 +66,148 @@ export function readRegistrations(clients: Pick<AwsClients, 'ssm'>): Promise<Ins
   );
 }
 
+/**
+ * Above this many running instances the registrations are read by id, in parallel; up to it, the
+ * one listing (a serial chain of pages, ~400 at this size: ~10 s at 25 ms a call, ~60 s at
+ * 150 ms) is both fewer calls and fast enough. By id costs more calls (~3 per 100 instances: a
+ * chunk holding an unregistered id fails once, then reads its two pages, against 2 per 100
+ * registrations listed) and buys a wall time that no longer grows with one chain.
+ */
+export const BY_ID_ABOVE = 20_000;
+
+/** An InstanceIds filter takes up to 100 values; they come back in pages of at most 50. */
+const IDS_PER_FILTER = 100;
+
+/**
+ * SSM publishes no rate for DescribeInstanceInformation. We assume 40 requests a second for the
+ * account — what the serial listing itself reaches at 25 ms a call — and keep to it: at most 40
+ * calls started a second, 8 in flight. Should the account's bucket be smaller, the clients'
+ * adaptive retry mode slows every SSM call down to what it allows.
+ */
+export const REGISTRATION_RATE = { perSecond: 40, inFlight: 8 } as const;
+
+/**
+ * The registrations of these instances, read by id-filtered chunks in parallel within
+ * `REGISTRATION_RATE`: for them, the same registrations the listing gives. Registrations of other
+ * nodes (stopped instances, hybrid nodes) are not read: discovery does not use them.
+ */
+export async function readRegistrationsOf(
+  ssm: SSMClient,
+  instanceIds: readonly string[],
+  rate: { perSecond: number; inFlight: number } = REGISTRATION_RATE,
+): Promise<InstanceInformation[]> {
+  const slot = rateLimiter(rate.perSecond);
+  const parts = await mapBounded(chunk([...new Set(instanceIds)], IDS_PER_FILTER), rate.inFlight, (ids) =>
+    registeredAmong(ssm, ids, slot),
+  );
+  return parts.flat();
+}
+
+/** The ids of those asked that an InvalidInstanceId message names (`Instances [[i-1, i-2]] not in a valid state…`). */
+function namedIds(error: unknown, asked: readonly string[]): Set<string> {
+  const message = (error as { message?: string }).message ?? '';
+  const wanted = new Set(asked);
+  return new Set((message.match(/\b(?:i|mi)-[0-9a-f]+\b/g) ?? []).filter((id) => wanted.has(id)));
+}
+
+/**
+ * A filter naming an id that is not a managed node fails as a whole (`InvalidInstanceId`, which
+ * `onlineAmong` handles the same way): the ids the message names are left out and the rest asked
+ * again; when it names none of them, the ids are halved until the unregistered ones stand alone.
+ */
+async function registeredAmong(
+  ssm: SSMClient,
+  ids: readonly string[],
+  slot: () => Promise<void>,
+): Promise<InstanceInformation[]> {
+  if (ids.length === 0) return [];
+  const found: InstanceInformation[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      await slot();
+      const page = await ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: [...ids] }],
+          MaxResults: 50,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      found.push(...(page.InstanceInformationList ?? []));
+      token = page.NextToken;
+    } while (token);
+    return found;
+  } catch (error) {
+    if (!isCode(error, 'InvalidInstanceId')) throw error;
+    const named = namedIds(error, ids);
+    if (named.size > 0)
+      return registeredAmong(
+        ssm,
+        ids.filter((id) => !named.has(id)),
+        slot,
+      );
+    if (ids.length === 1) return [];
+    const half = Math.ceil(ids.length / 2);
+    const [first, second] = await Promise.all([
+      registeredAmong(ssm, ids.slice(0, half), slot),
+      registeredAmong(ssm, ids.slice(half), slot),
+    ]);
+    return [...first, ...second];
+  }
+}
+
+/**
+ * The listing, page by page, until `stop()` says the fleet is large: what it has read so far, and
+ * whether that is every registration.
+ */
+async function listRegistrations(
+  ssm: SSMClient,
+  stop: () => boolean,
+): Promise<{ registrations: InstanceInformation[]; complete: boolean }> {
+  const registrations: InstanceInformation[] = [];
+  let token: string | undefined;
+  do {
+    if (stop()) return { registrations, complete: false };
+    const page = await ssm.send(
+      new DescribeInstanceInformationCommand({ MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
+    );
+    registrations.push(...(page.InstanceInformationList ?? []));
+    token = page.NextToken;
+  } while (token);
+  return { registrations, complete: true };
+}
+
+/**
+ * Both inventories, read side by side. The registrations are listed while the instances are read;
+ * when there prove to be more than `BY_ID_ABOVE` running instances, the listing stops after its
+ * current page and the instances it has not yet shown are read by id, in parallel. Nothing read
+ * is wasted: a listed registration is not asked for again.
+ */
 export async function readInventory(
   clients: Pick<AwsClients, 'ec2' | 'ssm'>,
   instanceIds?: string[],
+  options: { byIdAbove?: number } = {},
 ): Promise<Inventory> {
-  const [instances, registrations] = await Promise.all([
-    readRunningInstances(clients, instanceIds),
-    readRegistrations(clients),
-  ]);
-  return { instances, registrations };
+  let large = false;
+  const listing = listRegistrations(clients.ssm, () => large);
+  // Awaited below; handled now, so a listing that fails while the instances are read is not "unhandled".
+  listing.catch(() => undefined);
+  let instances: Instance[];
+  try {
+    instances = await readRunningInstances(clients, instanceIds);
+  } catch (error) {
+    large = true; // stop listing for nothing
+    throw error;
+  }
+  large = instances.length > (options.byIdAbove ?? BY_ID_ABOVE);
+  const listed = await listing;
+  if (listed.complete) return { instances, registrations: listed.registrations };
+  const seen = new Set(listed.registrations.map((r) => r.InstanceId));
+  const rest = instances.map((i) => i.InstanceId ?? '').filter((id) => id && !seen.has(id));
+  return {
+    instances,
+    registrations: [...listed.registrations, ...(await readRegistrationsOf(clients.ssm, rest))],
+  };
 }
 
 /** DescribeInstanceInformation returns at most 50 per page; asking for 50 ids per call keeps it one page. */
@@ -99,10 +233,12 @@ export async function readOnline(
 
 /**
  * SSM answers `InvalidInstanceId` for a whole request when any id in the filter is not a managed
- * node — which is what a freshly fixed instance usually is. Halve the ids until the unregistered
- * ones stand alone: an unregistered id is simply not online (a few calls for a handful of them).
+ * node — which is what a freshly fixed instance usually is. Leave out the ids the error names and
+ * ask again (halving when it names none, until the unregistered ones stand alone): an
+ * unregistered id is simply not online.
  */
 async function onlineAmong(ssm: SSMClient, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
   try {
     const pages = paginateDescribeInstanceInformation(
       { client: ssm, pageSize: IDS_PER_CALL },
@@ -112,6 +248,12 @@ async function onlineAmong(ssm: SSMClient, ids: readonly string[]): Promise<stri
     return infos.filter((i) => i.PingStatus === 'Online' && i.InstanceId).map((i) => i.InstanceId as string);
   } catch (error) {
     if (!isCode(error, 'InvalidInstanceId')) throw error;
+    const named = namedIds(error, ids);
+    if (named.size > 0)
+      return onlineAmong(
+        ssm,
+        ids.filter((id) => !named.has(id)),
+      );
     if (ids.length === 1) return [];
     const half = Math.ceil(ids.length / 2);
     return [...(await onlineAmong(ssm, ids.slice(0, half))), ...(await onlineAmong(ssm, ids.slice(half)))];

@@ -84,3 +84,43 @@ function fileUnderKeys<T>(
 
 export const missingKey = (operation: string, key: string) =>
   readFailed<never>({ operation, code: 'NotRead', message: `${key} was not read` });
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Spaces calls so that at most `perSecond` start in any second (a client-side bucket of one):
+ * each caller awaits its slot before sending.
+ */
+export function rateLimiter(perSecond: number): () => Promise<void> {
+  const gap = 1000 / perSecond;
+  let next = 0;
+  return () => {
+    const now = Date.now();
+    const at = Math.max(now, next);
+    next = at + gap;
+    return at > now ? sleep(at - now) : Promise.resolve();
+  };
+}
+
+/** `fn` over every item with at most `concurrency` in flight; results in the items' order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < items.length) {
+      const index = cursor++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        cursor = items.length; // the whole map fails: start nothing more
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}

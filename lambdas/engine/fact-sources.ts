@@ -5,7 +5,10 @@
  * asserts every API call it made is covered here.
  */
 export const FACT_SOURCES = {
-  /** Discovery reads both to the end; later stages re-read some instances or registrations. */
+  /**
+   * Discovery reads both to the end (a large fleet's registrations by id-filtered chunks, in
+   * parallel); later stages re-read some instances or registrations.
+   */
   runningInstances: ['ec2:DescribeInstances'],
   registrations: ['ssm:DescribeInstanceInformation'],
   /** Planning `attach-core-policy`: every profile holding the role, its users, its tags and trust, a what-if simulation. */
@@ -41,11 +44,18 @@ export const FACT_SOURCES = {
     'route53resolver:ListResolverRules',
     'route53resolver:ListResolverRuleAssociations',
   ],
+  /**
+   * Per profile and role when few; for many (`iam.ts` BULK_THRESHOLD) one listing of every profile
+   * and one of every role's policies and the customer-managed documents, each falling back to the
+   * per-item reads when denied.
+   */
   instanceProfile: [
     'iam:GetInstanceProfile',
     'iam:GetRole',
     'iam:ListAttachedRolePolicies',
     'iam:SimulatePrincipalPolicy',
+    'iam:ListInstanceProfiles',
+    'iam:GetAccountAuthorizationDetails',
   ],
   dhmc: [
     'ssm:GetServiceSetting',

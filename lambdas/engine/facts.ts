@@ -61,8 +61,10 @@ export interface RolePicture {
   /**
    * The role's effective decisions for the actions a check cares about, from
    * `iam:SimulatePrincipalPolicy` across every layer (identity policies, explicit denies, the
-   * permissions boundary, SCPs). The adapters always ask: an attached managed policy is evidence,
-   * not proof. Absent only in facts built without asking; a failed simulation is a problem readout.
+   * permissions boundary, SCPs). The adapters ask unless every document of the role was read and
+   * proves the grant with no organization layer (`lambdas/aws/role-documents.ts`): then it is
+   * absent, as in facts built without asking, and the attached policy is the evidence (the verdict
+   * a simulation would give). A failed simulation is a problem readout.
    */
   simulated?: Readout<SimulatedDecisions>;
   /** Per action, what the simulation said beyond the decision (only actions with something to say). */

@@ -1,6 +1,7 @@
 /**
- * The simulated IAM API: instance profiles, roles, their managed and inline policies, policy
- * simulation, and AttachRolePolicy. Documents come back URL-encoded and lists page with
+ * The simulated IAM API: instance profiles, roles, their managed and inline policies (one by one,
+ * or all at once with GetAccountAuthorizationDetails, `iam-bulk.ts`), policy simulation, and
+ * AttachRolePolicy. Documents come back URL-encoded and lists page with
  * Marker/IsTruncated/MaxItems, as IAM does.
  */
 import type {
@@ -20,6 +21,7 @@ import type {
 } from '@aws-sdk/client-iam';
 import type { Handlers, SimContext } from './context.ts';
 import { awsError } from './errors.ts';
+import { getAccountAuthorizationDetails } from './iam-bulk.ts';
 import {
   findProfileByName,
   findRole,
@@ -248,6 +250,7 @@ export const iamHandlers: Handlers = {
   ListRoles: listRoles,
   ListInstanceProfiles: listInstanceProfiles,
   ListInstanceProfilesForRole: listInstanceProfilesForRole,
+  GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   ListPolicies: listPolicies,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
   AttachRolePolicy: attachRolePolicy,

@@ -58,6 +58,29 @@ function informationFilter(ctx: SimContext, key: string, values: readonly string
   return (i: Information) => wanted.has(field(i) ?? '');
 }
 
+/**
+ * Where each registration sits in the list, rebuilt only when the list grows (registrations are
+ * only ever added or changed in place): a 100,000-node account answers a filtered page without
+ * scanning every registration.
+ */
+const indexes = new WeakMap<Information[], { length: number; positions: Map<string, number> }>();
+
+function positionsOf(list: Information[]): Map<string, number> {
+  const cached = indexes.get(list);
+  if (cached && cached.length === list.length) return cached.positions;
+  const positions = new Map(list.map((info, index) => [info.InstanceId ?? '', index]));
+  indexes.set(list, { length: list.length, positions });
+  return positions;
+}
+
+/** The registrations of these ids, in the list's order (as a scan of the list would give them). */
+function byPosition(list: Information[], positions: Map<string, number>, ids: readonly string[]) {
+  return [...new Set(ids)]
+    .map((id) => positions.get(id) as number)
+    .sort((a, b) => a - b)
+    .map((index) => list[index] as Information);
+}
+
 function describeInstanceInformation(input: DescribeInstanceInformationRequest, ctx: SimContext) {
   if (input.Filters?.length && input.InstanceInformationFilterList?.length) {
     throw awsError(
@@ -73,7 +96,8 @@ function describeInstanceInformation(input: DescribeInstanceInformationRequest, 
     ),
   ];
   // As SSM does: an InstanceIds filter naming an id that is not a managed node fails the request.
-  const registered = new Set(ctx.world.ssm.InstanceInformationList.map((i) => i.InstanceId));
+  const list = ctx.world.ssm.InstanceInformationList;
+  const positions = positionsOf(list);
   const askedIds = [
     ...(input.Filters ?? [])
       .filter((f) => f.Key?.toLowerCase() === 'instanceids')
@@ -82,7 +106,7 @@ function describeInstanceInformation(input: DescribeInstanceInformationRequest, 
       .filter((f) => f.key?.toLowerCase() === 'instanceids')
       .flatMap((f) => f.valueSet ?? []),
   ];
-  const unregistered = askedIds.filter((id) => !registered.has(id));
+  const unregistered = askedIds.filter((id) => !positions.has(id));
   if (unregistered.length) {
     throw awsError(
       'ssm',
@@ -90,7 +114,8 @@ function describeInstanceInformation(input: DescribeInstanceInformationRequest, 
       `Instances [[${unregistered.join(', ')}]] not in a valid state for account ${ctx.accountId}`,
     );
   }
-  const matching = ctx.world.ssm.InstanceInformationList.filter((i) => predicates.every((p) => p(i)));
+  const scope = askedIds.length ? byPosition(list, positions, askedIds) : list;
+  const matching = predicates.length ? scope.filter((i) => predicates.every((p) => p(i))) : scope;
   const { items, next } = page(
     'ssm',
     'DescribeInstanceInformation',

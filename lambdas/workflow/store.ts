@@ -29,8 +29,8 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
+import { mapBounded } from '../aws/paging.ts';
 import { LOCK_SECONDS } from './deps.ts';
-import { mapLimit } from './map-limit.ts';
 
 const RUN_DATA_DAYS = 7;
 /** How far in the future a lock's `acquiredAt` may be before it is taken for a bogus item. */
@@ -263,7 +263,7 @@ export class RunStore {
 
   /** Ledger entries, a bounded number of writes at once. */
   async putLedgers(entries: readonly { instanceId: string; data: object }[]): Promise<void> {
-    await mapLimit(entries, WRITES_AT_ONCE, (entry) => this.putLedger(entry.instanceId, entry.data));
+    await mapBounded(entries, WRITES_AT_ONCE, (entry) => this.putLedger(entry.instanceId, entry.data));
   }
 
   /**
@@ -273,7 +273,7 @@ export class RunStore {
   async updateOpenProblems(before: ReadonlySet<string>, after: ReadonlySet<string>): Promise<void> {
     const opened = [...after].filter((id) => !before.has(id));
     const closed = [...before].filter((id) => !after.has(id));
-    await mapLimit([...opened, ...closed], WRITES_AT_ONCE, (id) =>
+    await mapBounded([...opened, ...closed], WRITES_AT_ONCE, (id) =>
       after.has(id)
         ? this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: openShardKey(id), sk: id } }))
         : this.doc.send(

@@ -1,18 +1,22 @@
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetInstanceProfileCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  IAMClient,
   ListAttachedRolePoliciesCommand,
   ListInstanceProfilesCommand,
   ListPoliciesCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
+  paginateGetAccountAuthorizationDetails,
   paginateListAttachedRolePolicies,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, test } from 'vitest';
+import { SimulatedAccount } from '../../lambdas/sim/account.ts';
 import { SimulatorError } from '../../lambdas/sim/errors.ts';
 import { MANAGED_POLICY_DOCUMENTS } from '../../lambdas/sim/managed-policies.ts';
 import { ACCOUNT, rejection, simulate, trustEc2, world } from './helpers.ts';
@@ -322,5 +326,96 @@ describe('SimulatePrincipalPolicy', () => {
     );
     expect(error).toBeInstanceOf(SimulatorError);
     expect(error.message).toContain('CloudWatchAgentServerPolicy; add it to iam.Policies');
+  });
+});
+
+describe('GetAccountAuthorizationDetails', () => {
+  test('roles with their policies, boundaries and profiles; customer-managed policies with their documents', async () => {
+    const { iam } = simulate(iamWorld);
+    const out = await iam.send(
+      new GetAccountAuthorizationDetailsCommand({ Filter: ['Role', 'LocalManagedPolicy'] }),
+    );
+    expect(out.IsTruncated).toBe(false);
+    expect(out.RoleDetailList?.map((r) => r.RoleName)).toEqual([
+      'app-role',
+      'custom-role',
+      'inline-only',
+      'bounded',
+      'mystery',
+      'many',
+    ]);
+    const app = out.RoleDetailList?.[0];
+    expect(app?.AttachedManagedPolicies).toEqual([
+      { PolicyArn: CORE, PolicyName: 'AmazonSSMManagedInstanceCore' },
+    ]);
+    expect(decode(app?.RolePolicyList?.[0]?.PolicyDocument).Statement[0].Effect).toBe('Deny');
+    expect(decode(app?.AssumeRolePolicyDocument)).toEqual(trustEc2);
+    expect(app?.InstanceProfileList?.map((p) => p.InstanceProfileName)).toEqual(['app']);
+    expect(out.RoleDetailList?.[3]?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(CUSTOM);
+    // LocalManagedPolicy: customer-managed only, with the default version's document.
+    expect(out.Policies?.map((p) => p.Arn)).toEqual([CUSTOM]);
+    const version = out.Policies?.[0]?.PolicyVersionList?.[0];
+    expect(version?.IsDefaultVersion).toBe(true);
+    expect(decode(version?.Document).Statement[0].Action).toContain('SSMMESSAGES:*');
+    expect(out.Policies?.[0]).toMatchObject({ AttachmentCount: 1, PermissionsBoundaryUsageCount: 1 });
+  });
+
+  test('the filter chooses the entity types; AWS-managed policies are those in use', async () => {
+    const { iam } = simulate(iamWorld);
+    const policies = await iam.send(
+      new GetAccountAuthorizationDetailsCommand({ Filter: ['AWSManagedPolicy'] }),
+    );
+    expect(policies.RoleDetailList).toEqual([]);
+    expect(policies.Policies?.map((p) => p.PolicyName).sort()).toEqual([
+      'AdministratorAccess',
+      'AmazonSSMManagedInstanceCore',
+    ]);
+    const error = await rejection(
+      iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Bucket' as never] })),
+    );
+    expect(error.name).toBe('ValidationError');
+  });
+
+  test('roles and policies page together with Marker and IsTruncated', async () => {
+    const { iam } = simulate(iamWorld);
+    const first = await iam.send(
+      new GetAccountAuthorizationDetailsCommand({ Filter: ['Role', 'LocalManagedPolicy'], MaxItems: 4 }),
+    );
+    expect(first.RoleDetailList).toHaveLength(4);
+    expect(first.IsTruncated).toBe(true);
+    const names: string[] = [];
+    const policies: string[] = [];
+    for await (const page of paginateGetAccountAuthorizationDetails(
+      { client: iam, pageSize: 4 },
+      { Filter: ['Role', 'LocalManagedPolicy'] },
+    )) {
+      names.push(...(page.RoleDetailList ?? []).map((r) => r.RoleName ?? ''));
+      policies.push(...(page.Policies ?? []).map((p) => p.Arn ?? ''));
+    }
+    expect(names).toHaveLength(6);
+    expect(policies).toEqual([CUSTOM]);
+  });
+
+  test('a caller not allowed it is denied as IAM denies it (the request is on resource *)', async () => {
+    const account = new SimulatedAccount(iamWorld);
+    const denied = account.attach(new IAMClient(account.clientConfig()), {
+      label: 'reader',
+      principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/reader/session`,
+      policies: [
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['iam:ListInstanceProfiles'], Resource: '*' }],
+        },
+      ],
+    });
+    expect((await denied.send(new ListInstanceProfilesCommand({}))).InstanceProfiles).toHaveLength(2);
+    const error = await rejection(
+      denied.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'] })),
+    );
+    expect(error.name).toBe('AccessDenied');
+    // A request on `*` names no resource in the message, as IAM words it.
+    expect(error.message).toBe(
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/reader/session is not authorized to perform: iam:GetAccountAuthorizationDetails because no identity-based policy allows the iam:GetAccountAuthorizationDetails action`,
+    );
   });
 });

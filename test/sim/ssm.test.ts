@@ -43,6 +43,44 @@ describe('DescribeInstanceInformation', () => {
     expect(error.message).toContain('less than or equal to 50');
   });
 
+  test('an InstanceIds filter of up to 100 ids pages by 50; an unregistered id fails it, named', async () => {
+    const sim = simulate(world({ ssm: { InstanceInformationList: registrations(120) } }));
+    const ids = registrations(100).map((r) => r.InstanceId);
+    const first = await sim.ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: 'InstanceIds', Values: ids }],
+        MaxResults: 50,
+      }),
+    );
+    expect(first.InstanceInformationList).toHaveLength(50);
+    const second = await sim.ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: 'InstanceIds', Values: ids }],
+        MaxResults: 50,
+        NextToken: first.NextToken,
+      }),
+    );
+    expect(second.InstanceInformationList?.at(-1)?.InstanceId).toBe('i-0099');
+    expect(second.NextToken).toBeUndefined();
+    const tooMany = await rejection(
+      sim.ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: registrations(101).map((r) => r.InstanceId) }],
+        }),
+      ),
+    );
+    expect(tooMany.name).toBe('InvalidInstanceInformationFilterValue');
+    const unregistered = await rejection(
+      sim.ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: ['i-0003', 'i-9998', 'i-9999'] }],
+        }),
+      ),
+    );
+    expect(unregistered.name).toBe('InvalidInstanceId');
+    expect(unregistered.message).toContain('[[i-9998, i-9999]]');
+  });
+
   test('filters by InstanceIds and PingStatus, in both filter syntaxes', async () => {
     const sim = simulate(world({ ssm: { InstanceInformationList: registrations(30) } }));
     const lost = await sim.ssm.send(

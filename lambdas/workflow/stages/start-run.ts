@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { collectSharedFacts, readRunDhmc, sliceFor } from '../../aws/collect.ts';
 import { readInventory } from '../../aws/inventory.ts';
+import { mapBounded } from '../../aws/paging.ts';
 import { readRunSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
-import { mapLimit } from '../map-limit.ts';
 import type { BatchObject, CandidateRef, RunMeta } from '../run-data.ts';
 import { batchObject, WorkObjects } from '../work-objects.ts';
 
@@ -41,11 +41,14 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
       : [undefined, undefined];
     const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, runId);
     if (shared) {
-      await mapLimit(batches, WORK_WRITES_AT_ONCE, (batch, i) =>
-        work.put(batchObject(i), {
-          candidates: batch.map(refOf),
-          facts: sliceFor(shared, batch),
-        } satisfies BatchObject),
+      await mapBounded(
+        batches.map((batch, i) => ({ batch, i })),
+        WORK_WRITES_AT_ONCE,
+        ({ batch, i }) =>
+          work.put(batchObject(i), {
+            candidates: batch.map(refOf),
+            facts: sliceFor(shared, batch),
+          } satisfies BatchObject),
       );
     }
     const meta: RunMeta = {
