@@ -4,13 +4,14 @@ import { DEFAULT_SETTINGS, parseSettings } from '../../lambdas/engine/settings.t
 describe('parseSettings', () => {
   it('reads every parameter by its name', () => {
     const { settings, errors } = parseSettings({
-      'remediation-mode': 'on',
+      'remediation-mode': ' ON ',
       'enforce-imdsv2': 'TRUE',
       'max-remediations-per-run': '3',
       'grace-period-minutes': '0',
       'verify-wait-minutes': '5',
       'imdsv1-lookback-days': '30',
-      'notify-on': 'every-run',
+      'notify-on': 'Every-Run',
+      'circuit-breaker-threshold': '200',
     });
     expect(errors).toEqual([]);
     expect(settings).toEqual({
@@ -21,6 +22,7 @@ describe('parseSettings', () => {
       verifyWaitMinutes: 5,
       imdsV1LookbackDays: 30,
       notifyOn: 'every-run',
+      circuitBreakerThreshold: 200,
     });
   });
 
@@ -36,6 +38,8 @@ describe('parseSettings', () => {
     ['grace-period-minutes', '99999', 'a whole number from 0 to 10080'],
     ['imdsv1-lookback-days', '0', 'a whole number from 1 to 455'],
     ['notify-on', 'always', 'changes or every-run'],
+    ['circuit-breaker-threshold', '-5', 'a whole number from 0 to 100000'],
+    ['circuit-breaker-threshold', 'lots', 'a whole number from 0 to 100000'],
   ])('an invalid %s (%s) never widens what the run may do', (parameter, value, accepted) => {
     const { settings, errors } = parseSettings({ 'remediation-mode': 'on', [parameter]: value });
     expect(settings.remediationMode).toBe('off');
