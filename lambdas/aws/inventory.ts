@@ -19,10 +19,17 @@ export interface Inventory {
   registrations: InstanceInformation[];
 }
 
-/** Every instance matching the filters, all pages. */
-export function describeInstances(ec2: EC2Client, Filters: Filter[]): Promise<Instance[]> {
+/** What to keep of each instance as the pages come (default: all of it). */
+export type InstanceShape = (instance: Instance) => Instance;
+
+/** Every instance matching the filters, all pages, each kept as `shape` says while paging. */
+export function describeInstances(
+  ec2: EC2Client,
+  Filters: Filter[],
+  shape: InstanceShape = (instance) => instance,
+): Promise<Instance[]> {
   return drain(paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters }), (page) =>
-    page.Reservations?.flatMap((reservation) => reservation.Instances ?? []),
+    page.Reservations?.flatMap((reservation) => (reservation.Instances ?? []).map(shape)),
   );
 }
 
@@ -41,11 +48,12 @@ async function readRunningBy(ec2: EC2Client, name: string, values: readonly stri
 export function readRunningInstances(
   clients: Pick<AwsClients, 'ec2'>,
   instanceIds?: readonly string[],
+  shape?: InstanceShape,
 ): Promise<Instance[]> {
   // Filters, not InstanceIds: an id that no longer exists is simply absent instead of failing the call.
   return instanceIds?.length
     ? readRunningBy(clients.ec2, 'instance-id', instanceIds)
-    : describeInstances(clients.ec2, [RUNNING]);
+    : describeInstances(clients.ec2, [RUNNING], shape);
 }
 
 /** Running instances that use any of these instance profiles: who a change to a shared role reaches. */
@@ -186,7 +194,11 @@ async function listRegistrations(
 export async function readInventory(
   clients: Pick<AwsClients, 'ec2' | 'ssm'>,
   instanceIds?: string[],
-  options: { byIdAbove?: number } = {},
+  options: {
+    byIdAbove?: number;
+    /** Keep only this of each instance while reading (Start run keeps what discovery needs). */
+    shape?: InstanceShape;
+  } = {},
 ): Promise<Inventory> {
   let large = false;
   const listing = listRegistrations(clients.ssm, () => large);
@@ -194,7 +206,7 @@ export async function readInventory(
   listing.catch(() => undefined);
   let instances: Instance[];
   try {
-    instances = await readRunningInstances(clients, instanceIds);
+    instances = await readRunningInstances(clients, instanceIds, options.shape);
   } catch (error) {
     large = true; // stop listing for nothing
     throw error;

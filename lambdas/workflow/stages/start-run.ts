@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { collectSharedFacts, readRunDhmc, sliceFor } from '../../aws/collect.ts';
-import { readInventory } from '../../aws/inventory.ts';
+import { type InstanceShape, readInventory, readRunningInstances } from '../../aws/inventory.ts';
 import { mapBounded } from '../../aws/paging.ts';
 import { readRunSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
@@ -31,9 +31,12 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     const { settings, errors } = await readRunSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
     // Where the stage runs is its deployment's, not a question for STS.
     const identity = { accountId: deps.env.ACCOUNT_ID, partition: deps.env.PARTITION };
-    const inventory = await readInventory(deps.clients);
+    // A large region's instances do not all fit in memory whole: discovery reads what it judges
+    // by, and only the candidates are read again in full (what their shared facts need).
+    const inventory = await readInventory(deps.clients, undefined, { shape: discoveryProbe });
     const discovery = discover(inventory.instances, inventory.registrations, settings, now);
-    const { candidates, summary } = discovery;
+    const { summary } = discovery;
+    const candidates = await inFull(deps, runId, discovery.candidates);
     const batches = batchesOf([...candidates].sort(byVpcThenProfile), deps.batchSize);
     const run = { ...identity, region: deps.clients.region, now, settings };
     const [shared, dhmc] = candidates.length
@@ -83,6 +86,35 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     await deps.store.releaseLock(runId);
     throw error;
   }
+}
+
+/** What discovery judges an instance by (`engine/discovery.ts`): its id, state, tags, operator, launch time. */
+const discoveryProbe: InstanceShape = ({ InstanceId, State, Tags, Operator, LaunchTime }) => ({
+  InstanceId,
+  State,
+  Tags,
+  Operator,
+  LaunchTime,
+});
+
+/** The candidates with their instances read in full; one gone since discovery drops out. */
+async function inFull(
+  deps: StageDeps<'start-run'>,
+  runId: string,
+  candidates: readonly Candidate[],
+): Promise<Candidate[]> {
+  if (!candidates.length) return [];
+  const ids = candidates.map((c) => c.instance.InstanceId ?? '');
+  const full = new Map((await readRunningInstances(deps.clients, ids)).map((i) => [i.InstanceId, i]));
+  return candidates.flatMap((candidate) => {
+    const instance = full.get(candidate.instance.InstanceId);
+    if (instance) return [{ ...candidate, instance }];
+    deps.log('Candidate no longer running: dropped from this run', {
+      runId,
+      instanceId: candidate.instance.InstanceId,
+    });
+    return [];
+  });
 }
 
 function refOf(candidate: Candidate): CandidateRef {
