@@ -1,7 +1,7 @@
 /**
  * What each workflow task receives and returns. The Step Functions definition (lib/constructs/
  * workflow.ts) passes exactly these shapes: references only (run id, batch numbers, counters);
- * candidates and findings live in the table.
+ * batches and findings travel as S3 work objects (work-objects.ts), the run's META in the table.
  */
 
 export interface StartRunInput {
@@ -14,7 +14,7 @@ export interface StartRunOutput {
   runId: string;
   /** True when another run holds the lock: the workflow ends at `Skipped: locked`. */
   locked: boolean;
-  /** Indexes of the candidate batches written to the table (the Map iterates over these). */
+  /** Indexes of the candidate batches written as work objects (the Map iterates over these). */
   batches: number[];
   candidates: number;
   /** `verify-wait-minutes` × 60 for this run; 0 skips the wait and the verify step. */
@@ -30,7 +30,7 @@ export interface DiagnoseBatchOutput {
   findings: number;
 }
 
-/** Input of the stages after discovery: the run is all they need; the rest is in the table. */
+/** Input of the stages after discovery: the run is all they need; the rest is in the table and the work objects. */
 export interface RunRef {
   runId: string;
 }

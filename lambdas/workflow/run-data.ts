@@ -1,4 +1,4 @@
-/** The shapes the stages keep in the table between tasks. */
+/** The shapes the stages hand on between tasks: in the table (META, markers) and as work objects (batches, findings). */
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
 import type { SharedFacts } from '../aws/collect.ts';
 import type { Identity } from '../aws/identity.ts';

@@ -1,6 +1,7 @@
 /**
- * One DynamoDB table for everything a run keeps: candidate batches, findings and actions (each
- * with an `expiresAt` TTL), the per-instance ledger and the run lock. Kept on stack deletion:
+ * One DynamoDB table for what a run must be sure of and what outlives it: the run's META and
+ * batch markers (with an `expiresAt` TTL), the per-instance ledger and open-problem set, the
+ * change journal, the outbox and the run lock (batches and findings travel as S3 work objects). Kept on stack deletion:
  * the ledger is the memory of what was tried and told.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';

@@ -1,6 +1,7 @@
 /**
  * The run as a Step Functions Standard workflow (JSONPath). States carry references only (run id,
- * batch numbers, counters); candidates and findings stay in the table. Every task retries Lambda
+ * batch numbers, counters); batches and findings travel as S3 work objects and the table holds
+ * the run's small items (lambdas/workflow/work-objects.ts, store.ts). Every task retries Lambda
  * service errors with jittered back-off and catches everything else into `Notify failure`, which
  * ends in `Run failed`: no path ends silently.
  */

@@ -4,8 +4,8 @@
  *
  * The table is not trusted to decide a change: the settings are read again from SSM (a forged
  * META cannot switch the mode on), the roles are assessed now (who uses them, may they change),
- * and each action re-reads what it depends on right before its write. The table only says which
- * instances were diagnosed and with which causes.
+ * and each action re-reads what it depends on right before its write. The run's findings objects
+ * only say which instances were diagnosed and with which causes.
  */
 
 import { ownExecutionHold } from '../../aws/remediate.ts';
