@@ -36,12 +36,20 @@ export interface StageFunctionsProps {
   reportBucket: ReportBucket;
 }
 
+/**
+ * Sized from `npm run bench` (README "Scale": each stage's peak heap growth as if it ran alone,
+ * an upper bound): at 100,000 instances / 10,000 candidates Start run grows ~1.1 GB (the region's
+ * inventory, the shared facts, the batch objects) and Report ~1.3 GB (every finding, compressed
+ * evidence, the archive), so both get 1.5 GB; a batch, Plan-and-apply and Verify stay near 300 MB.
+ * Start run's 10 minutes cover discovery by id chunks at the assumed SSM rate (~75 s at 100,000)
+ * plus the shared reads; each Task times out 30 s after its function (lib/constructs/workflow.ts).
+ */
 const SIZING: Record<StageName, { memorySize: number; minutes: number }> = {
-  'start-run': { memorySize: 1024, minutes: 10 },
-  'diagnose-batch': { memorySize: 1024, minutes: 10 },
+  'start-run': { memorySize: 1536, minutes: 10 },
+  'diagnose-batch': { memorySize: 512, minutes: 10 },
   remediate: { memorySize: 512, minutes: 5 },
   verify: { memorySize: 512, minutes: 2 },
-  report: { memorySize: 512, minutes: 3 },
+  report: { memorySize: 1536, minutes: 5 },
   'notify-failure': { memorySize: 512, minutes: 1 },
 };
 
