@@ -20,8 +20,13 @@ export interface VerifyOptions {
   now?: () => Date;
 }
 
-export interface VerifyResult {
-  findings: Finding[];
+/** What verifying reads of a finding (the workflow's Verify has no more than this). */
+export type VerifiableFinding = Pick<Finding, 'instanceId' | 'remediations' | 'nextSteps'> & {
+  instance: Pick<Finding['instance'], 'platform'>;
+};
+
+export interface VerifyResult<F extends VerifiableFinding = Finding> {
+  findings: F[];
   /** Fixed instances SSM lists as Online. */
   online: string[];
   /** Fixed instances not Online by the end of the wait. */
@@ -29,15 +34,15 @@ export interface VerifyResult {
 }
 
 /** Instances with a fix applied, including those whose shared role was changed for another finding. */
-export function fixedInstanceIds(findings: readonly Finding[]): string[] {
+export function fixedInstanceIds(findings: readonly VerifiableFinding[]): string[] {
   return findings.filter((f) => f.remediations.some((r) => r.status === 'applied')).map((f) => f.instanceId);
 }
 
-export async function verifyFixes(
+export async function verifyFixes<F extends VerifiableFinding>(
   ssm: SSMClient,
-  findings: readonly Finding[],
+  findings: readonly F[],
   options: VerifyOptions,
-): Promise<VerifyResult> {
+): Promise<VerifyResult<F>> {
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const start = now().getTime();
@@ -78,7 +83,7 @@ export async function verifyFixes(
   return { findings: result, online: [...onlineAt.keys()], waiting: pending };
 }
 
-function markVerified(finding: Finding, at: string): Finding {
+function markVerified<F extends VerifiableFinding>(finding: F, at: string): F {
   return {
     ...finding,
     remediations: finding.remediations.map((r) =>

@@ -4,7 +4,7 @@
  * function was cut off), and each diagnosed batch's findings object in turn, so no stage holds
  * more than one batch of full findings.
  */
-import type { Remediation, RunError } from '../engine/report-model.ts';
+import type { FindingInstance, Remediation, RunError } from '../engine/report-model.ts';
 import type { BatchDone, BatchFailed, FindingItem, FindingsObject, RunMeta } from './run-data.ts';
 import type { RunStore } from './store.ts';
 import { findingsObject, type WorkObjects } from './work-objects.ts';
@@ -44,7 +44,7 @@ export async function* findingPages(
 
 /** What `Plan and apply fixes` hands on (`remediations`): every finding's remediations, by instance. */
 export interface RemediationsObject {
-  byInstance: Record<string, { remediations: Remediation[]; platform: string }>;
+  byInstance: Record<string, { remediations: Remediation[]; platform: FindingInstance['platform'] }>;
   /** Run-level problems of planning (the circuit breaker). */
   errors?: RunError[];
 }

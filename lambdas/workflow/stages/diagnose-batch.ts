@@ -8,12 +8,12 @@
  * run out, the report lists the batch's instances as not diagnosed this run, with that error.
  */
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
-import { readRunningInstances } from '../../aws/inventory.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import { diagnoseCandidates } from '../../pipeline/diagnose-candidates.ts';
 import type { DiagnoseBatchInput, DiagnoseBatchOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import type { BatchDone, BatchFailed, BatchObject, FindingsObject, RunMeta } from '../run-data.ts';
+import { stillRunning } from '../still-running.ts';
 import { batchDoneKey, batchFailedKey } from '../store.ts';
 import { batchObject, findingsObject, WorkObjects } from '../work-objects.ts';
 
@@ -42,27 +42,13 @@ async function diagnose(deps: StageDeps<'diagnose-batch'>, input: DiagnoseBatchI
     throw new Error(`Run ${input.runId} has batches but no DHMC picture: Start run did not finish.`);
   const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, input.runId);
   const batch = await work.get<BatchObject>(batchObject(input.batchIndex));
-  const instances = await readRunningInstances(
-    deps.clients,
-    batch.candidates.map((c) => c.instanceId),
-  );
-  const byId = new Map(instances.map((instance) => [instance.InstanceId, instance]));
-  const candidates: Candidate[] = [];
-  for (const ref of batch.candidates) {
-    const instance = byId.get(ref.instanceId);
-    if (!instance) {
-      deps.log('Candidate no longer running: dropped from this run', {
-        runId: input.runId,
-        instanceId: ref.instanceId,
-      });
-      continue;
-    }
-    candidates.push({
-      instance,
-      ssmStatus: ref.ssmStatus,
-      ...(ref.information ? { information: ref.information as InstanceInformation } : {}),
-    });
-  }
+  const candidates: Candidate[] = (
+    await stillRunning(deps, input.runId, batch.candidates, (ref) => ref.instanceId)
+  ).map(({ item: ref, instance }) => ({
+    instance,
+    ssmStatus: ref.ssmStatus,
+    ...(ref.information ? { information: ref.information as InstanceInformation } : {}),
+  }));
   const run = { ...meta.identity, region: meta.region, now: deps.clock(), settings: meta.settings };
   const { findings, subjects } = await diagnoseCandidates(
     deps.clients.ec2,

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { collectSharedFacts, readRunDhmc, sliceFor } from '../../aws/collect.ts';
-import { type InstanceShape, readInventory, readRunningInstances } from '../../aws/inventory.ts';
+import { type InstanceShape, readInventory } from '../../aws/inventory.ts';
 import { mapBounded } from '../../aws/paging.ts';
 import { readRunSettings } from '../../aws/settings.ts';
 import { batchesOf, discover } from '../../engine/discovery.ts';
@@ -15,6 +15,7 @@ import type { Candidate } from '../../engine/facts.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchObject, CandidateRef, RunMeta } from '../run-data.ts';
+import { stillRunning } from '../still-running.ts';
 import { batchObject, WorkObjects } from '../work-objects.ts';
 
 /** Batch objects put at once: S3 takes thousands of PUTs a second per prefix; this bounds memory. */
@@ -36,7 +37,9 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     const inventory = await readInventory(deps.clients, undefined, { shape: discoveryProbe });
     const discovery = discover(inventory.instances, inventory.registrations, settings, now);
     const { summary } = discovery;
-    const candidates = await inFull(deps, runId, discovery.candidates);
+    const candidates = (
+      await stillRunning(deps, runId, discovery.candidates, (c) => c.instance.InstanceId ?? '')
+    ).map(({ item, instance }) => ({ ...item, instance }));
     const batches = batchesOf([...candidates].sort(byVpcThenProfile), deps.batchSize);
     const run = { ...identity, region: deps.clients.region, now, settings };
     const [shared, dhmc] = candidates.length
@@ -96,26 +99,6 @@ const discoveryProbe: InstanceShape = ({ InstanceId, State, Tags, Operator, Laun
   Operator,
   LaunchTime,
 });
-
-/** The candidates with their instances read in full; one gone since discovery drops out. */
-async function inFull(
-  deps: StageDeps<'start-run'>,
-  runId: string,
-  candidates: readonly Candidate[],
-): Promise<Candidate[]> {
-  if (!candidates.length) return [];
-  const ids = candidates.map((c) => c.instance.InstanceId ?? '');
-  const full = new Map((await readRunningInstances(deps.clients, ids)).map((i) => [i.InstanceId, i]));
-  return candidates.flatMap((candidate) => {
-    const instance = full.get(candidate.instance.InstanceId);
-    if (instance) return [{ ...candidate, instance }];
-    deps.log('Candidate no longer running: dropped from this run', {
-      runId,
-      instanceId: candidate.instance.InstanceId,
-    });
-    return [];
-  });
-}
 
 function refOf(candidate: Candidate): CandidateRef {
   const info = candidate.information;

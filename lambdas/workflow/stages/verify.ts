@@ -3,8 +3,7 @@
  * instances came back; the rest are followed up by later runs through the ledger. It works from
  * the run's remediations alone (no findings are read) and hands on only the findings it changed.
  */
-import type { Finding, FindingInstance } from '../../engine/report-model.ts';
-import { fixedInstanceIds, verifyFixes } from '../../pipeline/verify.ts';
+import { fixedInstanceIds, type VerifiableFinding, verifyFixes } from '../../pipeline/verify.ts';
 import type { VerifyInput, VerifyOutput } from '../contract.ts';
 import type { StageDeps } from '../deps.ts';
 import type { RemediationsObject, VerificationObject } from '../run-findings.ts';
@@ -14,16 +13,12 @@ import { REMEDIATIONS_OBJECT, VERIFICATION_OBJECT, WorkObjects } from '../work-o
 export async function verifyRun(deps: StageDeps<'verify'>, input: VerifyInput): Promise<VerifyOutput> {
   const work = new WorkObjects(deps.clients.s3, deps.env.REPORT_BUCKET, input.runId);
   const { byInstance } = await work.get<RemediationsObject>(REMEDIATIONS_OBJECT);
-  // What verifyFixes reads of a finding: its id, remediations, platform and next steps.
-  const findings = Object.entries(byInstance).map(
-    ([instanceId, entry]) =>
-      ({
-        instanceId,
-        remediations: entry.remediations,
-        nextSteps: [],
-        instance: { platform: entry.platform as FindingInstance['platform'] },
-      }) as unknown as Finding,
-  );
+  const findings: VerifiableFinding[] = Object.entries(byInstance).map(([instanceId, entry]) => ({
+    instanceId,
+    remediations: entry.remediations,
+    nextSteps: [],
+    instance: { platform: entry.platform },
+  }));
   const fixed = new Set(fixedInstanceIds(findings));
   if (!fixed.size) return { verified: 0, waiting: 0 };
   const result = await verifyFixes(deps.clients.ssm, findings, { waitSeconds: 0, now: deps.clock });
