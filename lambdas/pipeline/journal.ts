@@ -5,7 +5,7 @@
  * A journal that already holds this change's outcome (a retried stage) hands it back, and the
  * change is reported as applied by this run instead of being made or re-read again.
  */
-import type { FixId, Remediation, RemediationStatus } from '../engine/report-model.ts';
+import type { FixId, Remediation, RemediationRecord, RemediationStatus } from '../engine/report-model.ts';
 
 /** What identifies one change of a run: which fix, on what, for which instance. */
 export interface ChangeKey {
@@ -20,18 +20,12 @@ export interface IntentLine extends ChangeKey {
   runId?: string;
 }
 
-export interface OutcomeLine extends ChangeKey {
+/** An outcome carries the remediation's record as it was written (its verification comes later). */
+export interface OutcomeLine extends ChangeKey, Omit<RemediationRecord, 'verifiedAt'> {
   event: 'outcome';
-  at: string;
   runId?: string;
   status: RemediationStatus;
   reason?: string;
-  operation?: string;
-  before?: unknown;
-  after?: unknown;
-  requestId?: string;
-  errorCode?: string;
-  message?: string;
   alsoAffects?: string[];
   /** Set when a retried stage found its own intent without an outcome and the re-read found the change made. */
   resumed?: boolean;
