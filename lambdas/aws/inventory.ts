@@ -119,8 +119,9 @@ function namedIds(error: unknown, asked: readonly string[]): Set<string> {
 }
 
 /**
- * A filter naming an id that is not a managed node fails as a whole (`InvalidInstanceId`, which
- * `onlineAmong` handles the same way): the ids the message names are left out and the rest asked
+ * The registrations among these ids (discovery by id, and `readOnline` after fixes). A filter
+ * naming an id that is not a managed node fails as a whole (`InvalidInstanceId`) — which is what a
+ * freshly fixed instance usually is: the ids the message names are left out and the rest asked
  * again; when it names none of them, the ids are halved until the unregistered ones stand alone.
  */
 async function registeredAmong(
@@ -235,39 +236,13 @@ export async function readOnline(
     async () => {
       const online = new Set<string>();
       for (const ids of chunk(instanceIds, IDS_PER_CALL)) {
-        for (const id of await onlineAmong(ssm, ids)) online.add(id);
+        // A freshly fixed instance is usually not registered yet: `registeredAmong` leaves such
+        // ids out (SSM fails the whole request for them), and an unregistered id is not online.
+        for (const info of await registeredAmong(ssm, ids, async () => undefined))
+          if (info.PingStatus === 'Online' && info.InstanceId) online.add(info.InstanceId);
       }
       return online;
     },
     DENIED_OR_THROTTLED,
   );
-}
-
-/**
- * SSM answers `InvalidInstanceId` for a whole request when any id in the filter is not a managed
- * node — which is what a freshly fixed instance usually is. Leave out the ids the error names and
- * ask again (halving when it names none, until the unregistered ones stand alone): an
- * unregistered id is simply not online.
- */
-async function onlineAmong(ssm: SSMClient, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  try {
-    const pages = paginateDescribeInstanceInformation(
-      { client: ssm, pageSize: IDS_PER_CALL },
-      { Filters: [{ Key: 'InstanceIds', Values: [...ids] }] },
-    );
-    const infos = await drain(pages, (page) => page.InstanceInformationList);
-    return infos.filter((i) => i.PingStatus === 'Online' && i.InstanceId).map((i) => i.InstanceId as string);
-  } catch (error) {
-    if (!isCode(error, 'InvalidInstanceId')) throw error;
-    const named = namedIds(error, ids);
-    if (named.size > 0)
-      return onlineAmong(
-        ssm,
-        ids.filter((id) => !named.has(id)),
-      );
-    if (ids.length === 1) return [];
-    const half = Math.ceil(ids.length / 2);
-    return [...(await onlineAmong(ssm, ids.slice(0, half))), ...(await onlineAmong(ssm, ids.slice(half)))];
-  }
 }
