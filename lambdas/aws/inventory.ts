@@ -5,13 +5,15 @@
 import { type EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import {
   DescribeInstanceInformationCommand,
+  DescribeInstancePropertiesCommand,
   type InstanceInformation,
+  type InstanceProperty,
   paginateDescribeInstanceInformation,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { Readout } from '../engine/readout.ts';
 import type { AwsClients } from './clients.ts';
-import { attempt, DENIED_OR_THROTTLED, isCode } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED, expectedKind, isCode } from './errors.ts';
 import { chunk, drain, mapBounded, rateLimiter } from './paging.ts';
 
 export interface Inventory {
@@ -75,9 +77,9 @@ export function readRegistrations(clients: Pick<AwsClients, 'ssm'>): Promise<Ins
 }
 
 /**
- * Above this many running instances the registrations are read by id, in parallel; up to it, the
- * one listing (a serial chain of pages, ~400 at this size: ~10 s at 25 ms a call, ~60 s at
- * 150 ms) is both fewer calls and fast enough. By id costs more calls (~3 per 100 instances: a
+ * Where discovery must use DescribeInstanceInformation: above this many running instances the
+ * registrations are read by id, in parallel; up to it, the one listing (a serial chain of pages,
+ * ~400 at this size: ~10 s at 25 ms a call, ~60 s at 150 ms) is both fewer calls and fast enough. By id costs more calls (~3 per 100 instances: a
  * chunk holding an unregistered id fails once, then reads its two pages, against 2 per 100
  * registrations listed) and buys a wall time that no longer grows with one chain.
  */
@@ -165,32 +167,81 @@ async function registeredAmong(
   }
 }
 
+/** DescribeInstanceProperties accepts up to 1,000 per page (DescribeInstanceInformation: 50). */
+const PROPERTIES_PER_PAGE = 1000;
+
 /**
- * The listing, page by page, until `stop()` says the fleet is large: what it has read so far, and
- * whether that is every registration.
+ * Every registration as the console's node list reads it: DescribeInstanceProperties, 1,000 a
+ * page — ~100 calls for 100,000 nodes, where DescribeInstanceInformation takes ~2,000 pages of
+ * 50 (or as many id-filtered calls). Its nodes carry what discovery and diagnosis read of a
+ * registration (ping status and time, agent version, platform, IAM role) but not
+ * `IsLatestVersion`, which the evidence then shows as unknown (null).
  */
-async function listRegistrations(
-  ssm: SSMClient,
-  stop: () => boolean,
-): Promise<{ registrations: InstanceInformation[]; complete: boolean }> {
+async function listProperties(ssm: SSMClient): Promise<InstanceInformation[]> {
   const registrations: InstanceInformation[] = [];
   let token: string | undefined;
   do {
-    if (stop()) return { registrations, complete: false };
     const page = await ssm.send(
-      new DescribeInstanceInformationCommand({ MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
+      new DescribeInstancePropertiesCommand({
+        MaxResults: PROPERTIES_PER_PAGE,
+        ...(token ? { NextToken: token } : {}),
+      }),
     );
-    registrations.push(...(page.InstanceInformationList ?? []));
+    for (const node of page.InstanceProperties ?? []) registrations.push(asInformation(node));
     token = page.NextToken;
   } while (token);
-  return { registrations, complete: true };
+  return registrations;
+}
+
+/** A node's properties in the shape of DescribeInstanceInformation (same names, same meaning). */
+function asInformation(node: InstanceProperty): InstanceInformation {
+  return {
+    InstanceId: node.InstanceId,
+    PingStatus: node.PingStatus,
+    LastPingDateTime: node.LastPingDateTime,
+    AgentVersion: node.AgentVersion,
+    PlatformType: node.PlatformType,
+    PlatformName: node.PlatformName,
+    PlatformVersion: node.PlatformVersion,
+    ActivationId: node.ActivationId,
+    IamRole: node.IamRole,
+    RegistrationDate: node.RegistrationDate,
+    ResourceType: node.ResourceType as InstanceInformation['ResourceType'],
+    Name: node.Name,
+    IPAddress: node.IPAddress,
+    ComputerName: node.ComputerName,
+    AssociationStatus: node.AssociationStatus,
+    SourceId: node.SourceId,
+    SourceType: node.SourceType,
+  };
 }
 
 /**
- * Both inventories, read side by side. The registrations are listed while the instances are read;
- * when there prove to be more than `BY_ID_ABOVE` running instances, the listing stops after its
- * current page and the instances it has not yet shown are read by id, in parallel. Nothing read
- * is wasted: a listed registration is not asked for again.
+ * Where DescribeInstanceProperties cannot be used — denied to this caller (a policy or an SCP
+ * written before the API existed allows only DescribeInstanceInformation), or not offered in this
+ * partition — discovery reads DescribeInstanceInformation instead, as before.
+ */
+const PROPERTIES_UNAVAILABLE = ['denied', 'UnknownOperationException', 'InvalidAction'] as const;
+
+/**
+ * The registrations through DescribeInstanceInformation: the listing (pages of 50, one serial
+ * chain), or, for more than `byIdAbove` running instances, by id-filtered chunks in parallel.
+ */
+function readInformation(
+  ssm: SSMClient,
+  instances: readonly Instance[],
+  byIdAbove: number,
+): Promise<InstanceInformation[]> {
+  if (instances.length <= byIdAbove) return readRegistrations({ ssm });
+  return readRegistrationsOf(
+    ssm,
+    instances.map((i) => i.InstanceId ?? '').filter((id) => id),
+  );
+}
+
+/**
+ * Both inventories, read side by side: the running instances, and every registration
+ * (DescribeInstanceProperties; DescribeInstanceInformation where that is unavailable).
  */
 export async function readInventory(
   clients: Pick<AwsClients, 'ec2' | 'ssm'>,
@@ -201,25 +252,21 @@ export async function readInventory(
     shape?: InstanceShape;
   } = {},
 ): Promise<Inventory> {
-  let large = false;
-  const listing = listRegistrations(clients.ssm, () => large);
+  const listing = listProperties(clients.ssm).then(
+    (registrations) => ({ registrations }),
+    (error: unknown) => {
+      if (expectedKind(error, PROPERTIES_UNAVAILABLE)) return { registrations: undefined };
+      throw error;
+    },
+  );
   // Awaited below; handled now, so a listing that fails while the instances are read is not "unhandled".
   listing.catch(() => undefined);
-  let instances: Instance[];
-  try {
-    instances = await readRunningInstances(clients, instanceIds, options.shape);
-  } catch (error) {
-    large = true; // stop listing for nothing
-    throw error;
-  }
-  large = instances.length > (options.byIdAbove ?? BY_ID_ABOVE);
-  const listed = await listing;
-  if (listed.complete) return { instances, registrations: listed.registrations };
-  const seen = new Set(listed.registrations.map((r) => r.InstanceId));
-  const rest = instances.map((i) => i.InstanceId ?? '').filter((id) => id && !seen.has(id));
+  const instances = await readRunningInstances(clients, instanceIds, options.shape);
+  const listed = (await listing).registrations;
   return {
     instances,
-    registrations: [...listed.registrations, ...(await readRegistrationsOf(clients.ssm, rest))],
+    registrations:
+      listed ?? (await readInformation(clients.ssm, instances, options.byIdAbove ?? BY_ID_ABOVE)),
   };
 }
 

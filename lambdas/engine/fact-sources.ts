@@ -6,10 +6,13 @@
  */
 export const FACT_SOURCES = {
   /**
-   * Discovery reads both to the end (a large fleet's registrations by id-filtered chunks, in
-   * parallel); later stages re-read some instances or registrations.
+   * Discovery reads both to the end: the registrations as the node list (DescribeInstanceProperties,
+   * 1,000 a page), or where that is unavailable through DescribeInstanceInformation (a large
+   * fleet's by id-filtered chunks, in parallel); later stages re-read some instances or
+   * registrations by id.
    */
   runningInstances: ['ec2:DescribeInstances'],
+  nodeList: ['ssm:DescribeInstanceProperties'],
   registrations: ['ssm:DescribeInstanceInformation'],
   /** Planning `attach-core-policy`: every profile holding the role, its users, its tags and trust, a what-if simulation. */
   roleUsers: [

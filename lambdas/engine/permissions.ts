@@ -12,7 +12,13 @@ import { FIXES, optOutDenyStatements, type PermissionScope } from './remediation
  * and who uses a role that `attach-core-policy` might change.
  */
 export function scanSources(): FactSource[] {
-  const sources = new Set<FactSource>(['runningInstances', 'registrations', 'metadataUsage', 'roleUsers']);
+  const sources = new Set<FactSource>([
+    'runningInstances',
+    'nodeList',
+    'registrations',
+    'metadataUsage',
+    'roleUsers',
+  ]);
   for (const check of ALL_CHECKS) for (const source of check.reads) sources.add(source);
   return [...sources];
 }

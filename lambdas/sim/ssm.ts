@@ -1,14 +1,17 @@
 /**
- * The simulated Systems Manager API: managed-node inventory (DescribeInstanceInformation), the
+ * The simulated Systems Manager API: managed-node inventory (DescribeInstanceInformation, and
+ * DescribeInstanceProperties: the same nodes, up to 1,000 a page), the
  * Default Host Management Configuration setting (GetServiceSetting), and Parameter Store (the
  * deployed service's settings: GetParameter(s), GetParametersByPath, PutParameter).
  */
 import type {
   DescribeInstanceInformationRequest,
+  DescribeInstancePropertiesRequest,
   GetParameterRequest,
   GetParametersByPathRequest,
   GetParametersRequest,
   GetServiceSettingRequest,
+  InstanceProperty,
   PutParameterRequest,
 } from '@aws-sdk/client-ssm';
 import { copy, type Handlers, type SimContext } from './context.ts';
@@ -124,6 +127,60 @@ function describeInstanceInformation(input: DescribeInstanceInformationRequest, 
     { min: 5, max: 50, defaultSize: 10 },
   );
   return { InstanceInformationList: items, NextToken: next };
+}
+
+/**
+ * What the console's node list reads: the registrations as properties, in the same order, up to
+ * 1,000 a page (DescribeInstanceInformation: 50). The fields that SSM copies from EC2 (type,
+ * state, launch time, key, zone) are not simulated: nothing here reads them from SSM.
+ */
+function describeInstanceProperties(input: DescribeInstancePropertiesRequest, ctx: SimContext) {
+  if (input.InstancePropertyFilterList?.length && input.FiltersWithOperator?.length) {
+    throw awsError(
+      'ssm',
+      'ValidationException',
+      'InstancePropertyFilterList and FiltersWithOperator cannot be used together.',
+    );
+  }
+  const predicates = [
+    ...(input.InstancePropertyFilterList ?? []).map((f) => informationFilter(ctx, f.key ?? '', f.valueSet)),
+    ...(input.FiltersWithOperator ?? []).map((f) => {
+      if (f.Operator && f.Operator !== 'Equal')
+        throw notImplemented(`DescribeInstanceProperties with the ${f.Operator} operator`);
+      return informationFilter(ctx, f.Key ?? '', f.Values);
+    }),
+  ];
+  const list = ctx.world.ssm.InstanceInformationList;
+  const matching = predicates.length ? list.filter((i) => predicates.every((p) => p(i))) : list;
+  const { items, next } = page(
+    'ssm',
+    'DescribeInstanceProperties',
+    matching,
+    { size: input.MaxResults, token: input.NextToken },
+    { min: 5, max: 1000, defaultSize: 50 },
+  );
+  return { InstanceProperties: items.map(propertiesOf), NextToken: next };
+}
+
+function propertiesOf(info: Information): InstanceProperty {
+  return {
+    InstanceId: info.InstanceId,
+    PingStatus: info.PingStatus,
+    LastPingDateTime: info.LastPingDateTime,
+    AgentVersion: info.AgentVersion,
+    PlatformType: info.PlatformType,
+    PlatformName: info.PlatformName,
+    PlatformVersion: info.PlatformVersion,
+    ActivationId: info.ActivationId,
+    IamRole: info.IamRole,
+    RegistrationDate: info.RegistrationDate,
+    ResourceType: info.ResourceType,
+    ComputerName: info.ComputerName,
+    IPAddress: info.IPAddress,
+    AssociationStatus: info.AssociationStatus,
+    SourceId: info.SourceId,
+    SourceType: info.SourceType,
+  } as InstanceProperty;
 }
 
 const DHMC_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
@@ -253,6 +310,7 @@ function putParameter(input: PutParameterRequest, ctx: SimContext) {
 
 export const ssmHandlers: Handlers = {
   DescribeInstanceInformation: describeInstanceInformation,
+  DescribeInstanceProperties: describeInstanceProperties,
   GetServiceSetting: getServiceSetting,
   GetParameter: getParameter,
   GetParameters: getParameters,

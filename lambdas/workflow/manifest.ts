@@ -71,6 +71,7 @@ export const STAGES = {
     // DHMC, IMDSv1 usage) and handed to each batch as the slice it uses.
     reads: [
       'runningInstances',
+      'nodeList',
       'registrations',
       'dhmc',
       'instanceStatus',

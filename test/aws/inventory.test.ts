@@ -1,13 +1,21 @@
 /**
- * Discovery's inventories on the simulated account: a small fleet lists its registrations in one
- * chain; a large one stops the listing once the instances show its size and reads the rest by
- * id-filtered chunks, with the same registrations for every running instance, unregistered ids
+ * Discovery's inventories on the simulated account: the registrations as the node list
+ * (DescribeInstanceProperties), or where that is denied through DescribeInstanceInformation — the
+ * listing, or for a large fleet id-filtered chunks, with the same registrations for every running
+ * instance, unregistered ids
  * (SSM's InvalidInstanceId for the whole request) left out by the ids the error names, or by
  * halving when it names none.
  */
+
+import type { InstanceInformation } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../lambdas/aws/clients.ts';
-import { readInventory, readOnline, readRegistrationsOf } from '../../lambdas/aws/inventory.ts';
+import {
+  readInventory,
+  readOnline,
+  readRegistrations,
+  readRegistrationsOf,
+} from '../../lambdas/aws/inventory.ts';
 import { parseWorld, SimulatedAccount } from '../../lambdas/sim/index.ts';
 
 const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
@@ -60,27 +68,54 @@ const ofRunning = (registrations: { InstanceId?: string; PingStatus?: string }[]
     .sort();
 
 describe('readInventory', () => {
-  it('lists the registrations of a small fleet in one chain', async () => {
+  it('reads every registration as the node list, 1,000 a page: one call where the listing takes six', async () => {
     const sim = account();
     const inventory = await readInventory(clientsOf(sim));
 
     expect(inventory.instances).toHaveLength(RUNNING);
     expect(inventory.registrations).toHaveLength(RUNNING - 32 + 2);
+    expect(sim.callCounts()['ssm:DescribeInstanceProperties']).toBe(1);
+    expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBeUndefined();
+    // The same registrations, with what discovery and diagnosis read of them, as the listing gives.
+    const listed = await readRegistrations(clientsOf(account()));
+    const read = (r: InstanceInformation) => [
+      r.InstanceId,
+      r.PingStatus,
+      r.LastPingDateTime?.toISOString(),
+      r.AgentVersion,
+      r.PlatformType,
+      r.ResourceType,
+    ];
+    expect(inventory.registrations.map(read)).toEqual(listed.map(read));
+  });
+
+  it('lists through DescribeInstanceInformation where DescribeInstanceProperties is denied', async () => {
+    const sim = account([{ operation: 'DescribeInstanceProperties', code: 'AccessDeniedException' }]);
+    const inventory = await readInventory(clientsOf(sim));
+
+    expect(ofRunning(inventory.registrations)).toEqual(
+      ofRunning((await readInventory(clientsOf(account()))).registrations),
+    );
     expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBe(Math.ceil((RUNNING - 32 + 2) / 50));
   });
 
-  it('reads a large fleet by id once the instances show its size, with the same registrations', async () => {
-    const listed = await readInventory(clientsOf(account()));
-    // Latency makes the listing's chain of 6 pages outlast the one DescribeInstances page.
-    const sim = account([], 20);
+  it('falls back by id for a large fleet, with the same registrations', async () => {
+    const sim = account([{ operation: 'DescribeInstanceProperties', code: 'AccessDeniedException' }]);
     const inventory = await readInventory(clientsOf(sim), undefined, { byIdAbove: 100 });
 
-    expect(ofRunning(inventory.registrations)).toEqual(ofRunning(listed.registrations));
-    // More calls than the listing's 6 pages alone: the by-id reads took over.
-    expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBeGreaterThan(6);
-    // No registration twice: what the listing showed is not asked for again.
+    expect(ofRunning(inventory.registrations)).toEqual(
+      ofRunning((await readInventory(clientsOf(account()))).registrations),
+    );
+    // By id: 4 chunks (100, 100, 100, 20), each failing once for its unregistered ids, then 2 pages (1 for the last).
+    expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBe(4 + 2 + 2 + 2 + 1);
     const ids = inventory.registrations.map((r) => r.InstanceId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('fails discovery when the node list fails otherwise: an outage is not "nothing registered"', async () => {
+    const sim = account([{ operation: 'DescribeInstanceProperties', code: 'InternalServerError' }]);
+    await expect(readInventory(clientsOf(sim))).rejects.toMatchObject({ name: 'InternalServerError' });
+    expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   DescribeInstanceInformationCommand,
+  DescribeInstancePropertiesCommand,
   GetParameterCommand,
   GetParametersByPathCommand,
   GetParametersCommand,
@@ -129,6 +130,46 @@ describe('DescribeInstanceInformation', () => {
       new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:env', Values: ['prod'] }] }),
     );
     expect(out.InstanceInformationList?.map((i) => i.InstanceId)).toEqual(['i-0001']);
+  });
+});
+
+describe('DescribeInstanceProperties', () => {
+  test('the same nodes as properties, up to 1,000 a page; more is refused', async () => {
+    const sim = simulate(world({ ssm: { InstanceInformationList: registrations(1200) } }));
+    const first = await sim.ssm.send(new DescribeInstancePropertiesCommand({ MaxResults: 1000 }));
+    expect(first.InstanceProperties).toHaveLength(1000);
+    expect(first.InstanceProperties?.[0]).toMatchObject({
+      InstanceId: 'i-0000',
+      PingStatus: 'ConnectionLost',
+      LastPingDateTime: new Date('2026-11-26T05:00:00Z'),
+      AgentVersion: '3.3.0.0',
+      PlatformType: 'Linux',
+    });
+    const second = await sim.ssm.send(
+      new DescribeInstancePropertiesCommand({ MaxResults: 1000, NextToken: first.NextToken }),
+    );
+    expect(second.InstanceProperties).toHaveLength(200);
+    expect(second.NextToken).toBeUndefined();
+    await expect(
+      sim.ssm.send(new DescribeInstancePropertiesCommand({ MaxResults: 1001 })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  test('filters by the keys DescribeInstanceInformation takes', async () => {
+    const sim = simulate(world({ ssm: { InstanceInformationList: registrations(30) } }));
+    const lost = await sim.ssm.send(
+      new DescribeInstancePropertiesCommand({
+        FiltersWithOperator: [{ Key: 'PingStatus', Values: ['ConnectionLost'], Operator: 'Equal' }],
+      }),
+    );
+    expect(lost.InstanceProperties?.map((p) => p.InstanceId)).toEqual(['i-0000', 'i-0010', 'i-0020']);
+    const both = sim.ssm.send(
+      new DescribeInstancePropertiesCommand({
+        InstancePropertyFilterList: [{ key: 'PingStatus', valueSet: ['Online'] }],
+        FiltersWithOperator: [{ Key: 'PingStatus', Values: ['Online'] }],
+      }),
+    );
+    await expect(both).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
 
