@@ -1,0 +1,69 @@
+/**
+ * The benchmark's doubling target bounds the calls the design can share; the contract's
+ * per-candidate calls (console output, events) are bounded on their own, so a change that made
+ * either grow faster than its bound fails here as surely as one that stopped sharing reads.
+ */
+import { describe, expect, it } from 'vitest';
+import type { WorldSpec } from '../support/bench/benchmark.ts';
+import type { RunResult } from '../support/bench/measure.ts';
+import type { WorkflowResult } from '../support/bench/measure-workflow.ts';
+import { evaluateTargets, type WorldMeasurement } from '../support/bench/targets.ts';
+
+function world(label: string, candidates: number, calls: Record<string, number>): WorldMeasurement {
+  const total = Object.values(calls).reduce((a, b) => a + b, 0);
+  const scan: RunResult = {
+    label,
+    instances: 10_000,
+    candidates,
+    totalCalls: total,
+    calls,
+    wallMs: 1,
+    peakRssMb: 1,
+  } as RunResult;
+  const workflow = { completed: true, apiCalls: total, calls } as WorkflowResult;
+  return {
+    spec: { label, instances: 10_000, candidateShare: candidates / 10_000 } as WorldSpec,
+    offline: scan,
+    latency: scan,
+    workflow,
+  };
+}
+
+const doublingOf = (base: WorldMeasurement, doubled: WorldMeasurement) =>
+  evaluateTargets([base, doubled]).filter(
+    (t) => t.name.includes('doubling') || t.name.includes('per-candidate'),
+  );
+
+describe('the doubling target', () => {
+  it('holds when only the per-candidate calls double, and names the growth in all', () => {
+    const base = world('10k', 1_000, {
+      'ec2:DescribeInstances': 400,
+      'ec2:GetConsoleOutput': 300,
+      'events:PutEvents': 100,
+    });
+    const doubled = world('10k-doubled', 2_000, {
+      'ec2:DescribeInstances': 440,
+      'ec2:GetConsoleOutput': 600,
+      'events:PutEvents': 200,
+    });
+    const targets = doublingOf(base, doubled);
+    expect(targets.every((t) => t.ok)).toBe(true);
+    expect(targets[0]?.measured).toBe('+10.0% (400 -> 440); in all +55.0% (800 -> 1240)');
+  });
+
+  it('fails when the shared calls grow by a quarter or more', () => {
+    const base = world('10k', 1_000, { 'ec2:DescribeInstances': 400 });
+    const doubled = world('10k-doubled', 2_000, { 'ec2:DescribeInstances': 500 });
+    expect(doublingOf(base, doubled).filter((t) => !t.ok)).toHaveLength(2); // CLI and workflow
+  });
+
+  it('fails when console reads pass one a candidate or events one call a ten', () => {
+    const base = world('10k', 1_000, { 'ec2:DescribeInstances': 400, 'ec2:GetConsoleOutput': 1_001 });
+    const doubled = world('10k-doubled', 2_000, { 'ec2:DescribeInstances': 400, 'events:PutEvents': 201 });
+    const failed = doublingOf(base, doubled).filter((t) => !t.ok);
+    expect(failed.map((t) => t.name)).toEqual([
+      expect.stringContaining('at 10k '),
+      expect.stringContaining('at 10k-doubled '),
+    ]);
+  });
+});
