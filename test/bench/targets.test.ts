@@ -9,8 +9,15 @@ import type { RunResult } from '../support/bench/measure.ts';
 import type { WorkflowResult } from '../support/bench/measure-workflow.ts';
 import { evaluateTargets, type WorldMeasurement } from '../support/bench/targets.ts';
 
-function world(label: string, candidates: number, calls: Record<string, number>): WorldMeasurement {
-  const total = Object.values(calls).reduce((a, b) => a + b, 0);
+const sum = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+function world(
+  label: string,
+  candidates: number,
+  calls: Record<string, number>,
+  workflowCalls = calls,
+): WorldMeasurement {
+  const total = sum(calls);
   const scan: RunResult = {
     label,
     instances: 10_000,
@@ -20,7 +27,7 @@ function world(label: string, candidates: number, calls: Record<string, number>)
     wallMs: 1,
     peakRssMb: 1,
   } as RunResult;
-  const workflow = { completed: true, apiCalls: total, calls } as WorkflowResult;
+  const workflow = { completed: true, apiCalls: sum(workflowCalls), calls: workflowCalls } as WorkflowResult;
   return {
     spec: { label, instances: 10_000, candidateShare: candidates / 10_000 } as WorldSpec,
     offline: scan,
@@ -65,5 +72,27 @@ describe('the doubling target', () => {
       expect.stringContaining('at 10k '),
       expect.stringContaining('at 10k-doubled '),
     ]);
+  });
+});
+
+describe('the workflow against the CLI', () => {
+  const readsTarget = (workflowCalls: Record<string, number>) =>
+    evaluateTargets([world('10k', 1_000, { 'ec2:DescribeInstances': 400 }, workflowCalls)]).find((t) =>
+      t.name.includes('reads of the account'),
+    );
+
+  it("compares what both do, reading the account; the run's own work is named beside it", () => {
+    const target = readsTarget({
+      'ec2:DescribeInstances': 440,
+      'events:PutEvents': 100,
+      's3:PutObject': 50,
+      'ssm:GetParametersByPath': 2,
+    });
+    expect(target?.ok).toBe(true);
+    expect(target?.measured).toContain('its own work: 152 more calls');
+  });
+
+  it("fails past 1.1 x the CLI's reads", () => {
+    expect(readsTarget({ 'ec2:DescribeInstances': 441 })?.ok).toBe(false);
   });
 });

@@ -23,6 +23,13 @@ export const TARGETS = {
   maxRssMb: 512,
   workflow: {
     maxCalls10k: 1_000,
+    /** Issue 11's "≤ 1.1 × the CLI scan", on what both do: read the account. */
+    maxReadsOverCli: 1.1,
+    /**
+     * What only the deployed run does, beside reading the account: its events, its email, its
+     * work objects and archive in S3, its settings, its own-execution checks.
+     */
+    ownWork: [/^events:/, /^sns:/, /^s3:/, /^ssm:GetParameters/, /^states:/],
     /** One API may exceed this only where calls are per page or per instance by nature. */
     maxCallsPerApi: 100,
     perPageOrInstance: [
@@ -89,6 +96,15 @@ export function evaluateTargets(worlds: readonly WorldMeasurement[]): TargetResu
       `workflow: API calls for 10,000 instances <= ${n(TARGETS.workflow.maxCalls10k)}`,
       w.completed && w.apiCalls <= TARGETS.workflow.maxCalls10k,
       `${w.apiCalls} (CLI ${base.offline.totalCalls})`,
+    );
+    const own = Object.entries(w.calls)
+      .filter(([api]) => TARGETS.workflow.ownWork.some((pattern) => pattern.test(api)))
+      .reduce((sum, [, count]) => sum + count, 0);
+    const reads = w.apiCalls - own;
+    add(
+      `workflow: reads of the account <= ${TARGETS.workflow.maxReadsOverCli} x the CLI scan's at 10,000`,
+      w.completed && reads <= TARGETS.workflow.maxReadsOverCli * base.offline.totalCalls,
+      `${reads} (${(reads / base.offline.totalCalls).toFixed(2)} x ${base.offline.totalCalls}; its own work: ${own} more calls — events, email, S3, settings)`,
     );
     const heavy = Object.entries(w.calls).filter(
       ([api, count]) =>
