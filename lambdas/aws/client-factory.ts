@@ -6,6 +6,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -13,7 +14,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Caller, SimulatedAccount } from '../sim/account.ts';
-import type { Route53Client, Route53ResolverClient } from './route53-clients.ts';
+import type { Route53ResolverClient } from './resolver-client.ts';
 
 export interface AwsClients {
   region: string;
@@ -27,8 +28,9 @@ export interface AwsClients {
   events: EventBridgeClient;
   /** Step Functions: the remediate stage asks whether its own execution is still running. */
   sfn: SFNClient;
-  /** Our small clients (route53-clients.ts says why not the SDK's). */
+  /** Global: the SDK's endpoint rules send it to the partition's Route 53 endpoint from any region. */
   route53: Route53Client;
+  /** Our small client (resolver-client.ts says why not the SDK's). */
   route53resolver: Route53ResolverClient;
 }
 

@@ -9,13 +9,14 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsClients, buildClients, type ClientOptions } from './client-factory.ts';
-import { Route53Client, Route53ResolverClient } from './route53-clients.ts';
+import { Route53ResolverClient } from './resolver-client.ts';
 
 export type { AwsClients, ClientOptions } from './client-factory.ts';
 

@@ -5,21 +5,25 @@
  * each zone's records read once (only the stretch holding the service names), and the Resolver's
  * rules and associations once per call for all VPCs, never per instance.
  */
+import {
+  type HostedZoneSummary,
+  ListHostedZonesByVPCCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+  type RRType,
+  type VPCRegion,
+} from '@aws-sdk/client-route-53';
 import type { PrivateZone } from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, DENIED_OR_THROTTLED } from './errors.ts';
 import {
-  type HostedZoneSummary,
-  ListHostedZonesByVPCCommand,
   ListResolverRuleAssociationsCommand,
   ListResolverRulesCommand,
-  ListResourceRecordSetsCommand,
   type ResolverRule,
   type ResolverRuleAssociation,
-  type ResourceRecordSet,
-  type Route53Client,
   type Route53ResolverClient,
-} from './route53-clients.ts';
+} from './resolver-client.ts';
 
 export interface PrivateDnsClients {
   route53: Route53Client;
@@ -120,8 +124,9 @@ export async function readPrivateDns(
 async function listZones(
   route53: Route53Client,
   VPCId: string,
-  VPCRegion: string,
+  region: string,
 ): Promise<Readout<HostedZoneSummary[]>> {
+  // No SDK paginator for ListHostedZonesByVPC (its model declares none): NextToken by hand.
   return attempt('ListHostedZonesByVPC', async () => {
     const zones: HostedZoneSummary[] = [];
     let NextToken: string | undefined;
@@ -129,7 +134,8 @@ async function listZones(
       const page = await route53.send(
         new ListHostedZonesByVPCCommand({
           VPCId,
-          VPCRegion,
+          // The SDK types the regions it knew when generated; a newer one is still sent as is.
+          VPCRegion: region as VPCRegion,
           MaxItems: 100,
           ...(NextToken ? { NextToken } : {}),
         }),
@@ -143,7 +149,8 @@ async function listZones(
 
 /**
  * The zone's records for the service names: read from the first name in Route 53's order and
- * stopped past the last, so a big `amazonaws.com` zone costs one page, not all of them.
+ * stopped past the last, so a big `amazonaws.com` zone costs one page, not all of them. (The SDK
+ * has no paginator for it: a page ends at a name, type and identifier, not one token.)
  */
 async function serviceRecords(
   route53: Route53Client,
@@ -155,7 +162,7 @@ async function serviceRecords(
   const first = covered.find((h) => recordKey(h) === keys[0]) ?? covered[0];
   const last = keys[keys.length - 1] ?? '';
   const found: ResourceRecordSet[] = [];
-  let start: { name?: string; type?: string; identifier?: string } = first ? { name: first } : {};
+  let start: { name?: string; type?: RRType; identifier?: string } = first ? { name: first } : {};
   for (;;) {
     const page = await route53.send(
       new ListResourceRecordSetsCommand({

@@ -30,6 +30,14 @@ import {
   paginateListRolePolicies,
   type Role,
 } from '@aws-sdk/client-iam';
+import {
+  type HostedZoneSummary,
+  ListHostedZonesByVPCCommand,
+  ListResourceRecordSetsCommand,
+  type ListResourceRecordSetsRequest,
+  type ResourceRecordSet,
+  type VPCRegion,
+} from '@aws-sdk/client-route-53';
 import { GetServiceSettingCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.ts';
 import { DHMC_SETTING_ID } from './dhmc.ts';
@@ -41,15 +49,11 @@ import { readRegistrations } from './inventory.ts';
 import { describeDnsAttributes, unique } from './network.ts';
 import { chunk, drain } from './paging.ts';
 import {
-  type HostedZoneSummary,
-  ListHostedZonesByVPCCommand,
   ListResolverRuleAssociationsCommand,
   ListResolverRulesCommand,
-  ListResourceRecordSetsCommand,
   type ResolverRule,
   type ResolverRuleAssociation,
-  type ResourceRecordSet,
-} from './route53-clients.ts';
+} from './resolver-client.ts';
 
 export async function recordWorld(clients: AwsClients, identity: Identity, now: Date) {
   const { ec2, ssm } = clients;
@@ -170,7 +174,11 @@ async function recordPrivateDns(clients: AwsClients, accountId: string, vpcIds: 
       let NextToken: string | undefined;
       do {
         const page = await route53.send(
-          new ListHostedZonesByVPCCommand({ VPCId, VPCRegion: region, ...(NextToken ? { NextToken } : {}) }),
+          new ListHostedZonesByVPCCommand({
+            VPCId,
+            VPCRegion: region as VPCRegion,
+            ...(NextToken ? { NextToken } : {}),
+          }),
         );
         zones.push(...(page.HostedZoneSummaries ?? []));
         NextToken = page.NextToken;
@@ -226,7 +234,7 @@ async function recordPrivateDns(clients: AwsClients, accountId: string, vpcIds: 
 
 async function allRecords(clients: AwsClients, HostedZoneId: string): Promise<ResourceRecordSet[]> {
   const sets: ResourceRecordSet[] = [];
-  let start: { StartRecordName?: string; StartRecordType?: string; StartRecordIdentifier?: string } = {};
+  let start: Omit<ListResourceRecordSetsRequest, 'HostedZoneId' | 'MaxItems'> = {};
   for (;;) {
     const page = await clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId, ...start }));
     sets.push(...(page.ResourceRecordSets ?? []));

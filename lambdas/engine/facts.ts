@@ -18,8 +18,9 @@ import type {
   Vpc,
   VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { InstanceInformation } from '@aws-sdk/client-ssm';
-import type { ResolverRule, ResourceRecordSet } from '../aws/route53-clients.ts';
+import type { ResolverRule } from '../aws/resolver-client.ts';
 import type { Readout } from './readout.ts';
 
 export type SsmStatus = 'NotRegistered' | 'ConnectionLost';

@@ -2,9 +2,10 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Route53Client, Route53ResolverClient } from '../aws/route53-clients.ts';
+import { Route53ResolverClient } from '../aws/resolver-client.ts';
 import { startRun } from '../workflow/stages/start-run.ts';
 import { stageHandler } from './wiring.ts';
 

@@ -9,12 +9,13 @@ import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as events from '@aws-sdk/client-eventbridge';
 import * as iam from '@aws-sdk/client-iam';
+import * as route53 from '@aws-sdk/client-route-53';
 import * as s3 from '@aws-sdk/client-s3';
 import * as sfn from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
-import { Route53ResolverServiceException, Route53ServiceException } from '../aws/route53-clients.ts';
+import { Route53ResolverServiceException } from '../aws/resolver-client.ts';
 
 export type ServicePrefix =
   | 'ec2'
@@ -101,14 +102,14 @@ export const SDK_SERVICES: Readonly<Record<ServicePrefix, SdkService>> = {
     exports: sfn,
     BaseException: sfn.SFNServiceException as unknown as ServiceExceptionClass,
   },
-  // Our own small clients (lambdas/aws/route53-clients.ts): no static schemas, so outputs are
-  // served as the handlers build them and errors take the base class with the AWS code as name.
   route53: {
     prefix: 'route53',
     clientName: 'Route53Client',
-    exports: {},
-    BaseException: Route53ServiceException as unknown as ServiceExceptionClass,
+    exports: route53,
+    BaseException: route53.Route53ServiceException as unknown as ServiceExceptionClass,
   },
+  // Our own small client (lambdas/aws/resolver-client.ts): no static schemas, so outputs are
+  // served as the handlers build them and errors take the base class with the AWS code as name.
   route53resolver: {
     prefix: 'route53resolver',
     clientName: 'Route53ResolverClient',

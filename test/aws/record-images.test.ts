@@ -52,10 +52,8 @@ describe('recording the AMIs of the instances', () => {
       .onAnyCommand()
       .resolves({});
     mockClient(clients.cloudwatch).onAnyCommand().resolves({});
-    // The Route 53 / Resolver small clients: no zones, no rules (never the network).
-    mockClient(clients.route53 as never)
-      .onAnyCommand()
-      .resolves({});
+    // Route 53 and the small Resolver client: no zones, no rules (never the network).
+    mockClient(clients.route53).onAnyCommand().resolves({});
     mockClient(clients.route53resolver as never)
       .onAnyCommand()
       .resolves({});

@@ -3,10 +3,12 @@
  * set its environment; each builds only its manifest's clients; production clients retry with the
  * SDK's adaptive strategy (tests use a zero-delay one, never production code paths).
  */
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildClients } from '../../lambdas/aws/client-factory.ts';
 import { stageDeps } from '../../lambdas/handlers/wiring.ts';
 import { STAGE_NAMES, STAGES, type StageName } from '../../lambdas/workflow/manifest.ts';
 import { STAGE_HANDLERS } from '../support/local/handlers.ts';
@@ -62,5 +64,8 @@ describe('stageDeps', () => {
     const strategy = await deps.clients.ssm.config.retryStrategy();
     expect(strategy).toBeInstanceOf(AdaptiveRetryStrategy);
     expect(await deps.clients.ssm.config.maxAttempts()).toBe(5);
+    // Route 53 (Start run's private DNS) is an SDK client like the others, with the same retry.
+    const { route53 } = buildClients({ region: 'eu-west-1' }, { route53: Route53Client });
+    expect(await route53.config.retryStrategy()).toBeInstanceOf(AdaptiveRetryStrategy);
   });
 });

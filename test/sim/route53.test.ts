@@ -1,21 +1,27 @@
 /**
- * The simulated Route 53 / Resolver reads, through our small clients (lambdas/aws/route53-clients.ts):
- * served from the world's `route53` / `route53resolver` keys, paged, denied as AWS denies, and a
- * malformed section rejected with its path. Also the clients' own wire handling (REST-XML, JSON 1.1),
- * which the simulated account bypasses.
+ * The simulated Route 53 / Resolver reads, through the SDK's Route 53 client and our small
+ * Resolver client (lambdas/aws/resolver-client.ts): served from the world's `route53` /
+ * `route53resolver` keys, paged, denied as AWS denies, and a malformed section rejected with its
+ * path. Also both clients on the wire (REST-XML, JSON 1.1), which the simulated account bypasses.
  */
-import { describe, expect, it, vi } from 'vitest';
-import { errorCode } from '../../lambdas/aws/errors.ts';
 import {
   ListHostedZonesByVPCCommand,
+  ListResourceRecordSetsCommand,
+  NoSuchHostedZone,
+  Route53Client,
+  Route53ServiceException,
+} from '@aws-sdk/client-route-53';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { HttpRequest } from '@smithy/types';
+import { describe, expect, it, vi } from 'vitest';
+import { attempt, DENIED_OR_THROTTLED, errorCode } from '../../lambdas/aws/errors.ts';
+import {
   ListResolverRuleAssociationsCommand,
   ListResolverRulesCommand,
-  ListResourceRecordSetsCommand,
-  Route53Client,
   Route53ResolverClient,
-  resolverWire,
-  route53Wire,
-} from '../../lambdas/aws/route53-clients.ts';
+  resolverOutput,
+  resolverRequest,
+} from '../../lambdas/aws/resolver-client.ts';
 import { SimulatedAccount } from '../../lambdas/sim/account.ts';
 import { parseWorld } from '../../lambdas/sim/world.ts';
 import { ACCOUNT, REGION, world } from './helpers.ts';
@@ -51,7 +57,12 @@ function clients(sections: Record<string, unknown>, caller?: { Statement: unknow
       ...(caller ? { simulation: { callerPolicy: { Version: '2012-10-17', ...caller } } } : {}),
     }),
   );
-  const config = { region: REGION, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 2 };
+  const config = {
+    region: REGION,
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 2,
+    retryStrategy: new ConfiguredRetryStrategy(2, () => 0),
+  };
   const route53 = new Route53Client(config);
   const resolver = new Route53ResolverClient(config);
   account.attach(route53, account.cliCaller());
@@ -87,6 +98,12 @@ describe('simulated Route 53', () => {
       .send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0FOREIGN1' }))
       .catch((e: unknown) => e);
     expect(errorCode(denied)).toBe('AccessDenied');
+    expect(denied).toBeInstanceOf(Route53ServiceException);
+    const missing = await route53
+      .send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0NOSUCHZONE' }))
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NoSuchHostedZone);
+    expect((missing as NoSuchHostedZone).$metadata.httpStatusCode).toBe(404);
   });
 
   it("denies a caller whose policy lacks the action, with each service's own code", async () => {
@@ -166,84 +183,115 @@ describe('world schema for route53 / route53resolver', () => {
   });
 });
 
-describe('the small clients on the wire (what the simulated account stands in for)', () => {
-  it('asks Route 53 by REST-XML and reads its lists, numbers and errors', async () => {
-    const request = route53Wire.request(
-      'ListResourceRecordSets',
-      { HostedZoneId: '/hostedzone/Z1', StartRecordName: 'ssm.eu-west-1.amazonaws.com.', MaxItems: 300 },
-      REGION,
-    );
-    expect(request.method).toBe('GET');
-    expect(request.hostname).toBe('route53.amazonaws.com');
-    expect(request.path).toBe('/2013-04-01/hostedzone/Z1/rrset');
-    expect(request.query).toEqual({ name: 'ssm.eu-west-1.amazonaws.com.', maxitems: '300' });
-    expect(route53Wire.signing(REGION)).toEqual({ service: 'route53', region: 'us-east-1' });
-    const body = `<?xml version="1.0"?><ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ResourceRecordSets><ResourceRecordSet><Name>ssm.eu-west-1.amazonaws.com.</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>10.0.1.10</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>`;
-    expect(await route53Wire.output('ListResourceRecordSets', 200, body)).toEqual({
-      ResourceRecordSets: [
-        {
-          Name: 'ssm.eu-west-1.amazonaws.com.',
-          Type: 'A',
-          TTL: 60,
-          ResourceRecords: [{ Value: '10.0.1.10' }],
-        },
-      ],
-      IsTruncated: false,
+/** A request handler standing in for the network: records each request, answers from `answers`. */
+function wire(answers: { statusCode: number; body: string }[]) {
+  const seen: HttpRequest[] = [];
+  const handle = async (request: HttpRequest) => {
+    seen.push(request);
+    const { Readable } = await import('node:stream');
+    const answer = answers[Math.min(seen.length, answers.length) - 1] ?? { statusCode: 500, body: '' };
+    return {
+      response: {
+        statusCode: answer.statusCode,
+        headers: { 'content-type': 'text/xml' },
+        body: Readable.from([Buffer.from(answer.body)]),
+      },
+    };
+  };
+  return { seen, requestHandler: { handle } };
+}
+
+describe('the clients on the wire (what the simulated account stands in for)', () => {
+  it('asks Route 53 by REST-XML, signed for route53 in us-east-1, and reads its lists, numbers and errors', async () => {
+    const { seen, requestHandler } = wire([
+      {
+        statusCode: 200,
+        body: '<?xml version="1.0"?><ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ResourceRecordSets><ResourceRecordSet><Name>ssm.eu-west-1.amazonaws.com.</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>10.0.1.10</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>',
+      },
+      {
+        statusCode: 403,
+        body: '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>',
+      },
+    ]);
+    const client = new Route53Client({
+      region: REGION,
+      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
+      requestHandler,
+      maxAttempts: 1,
     });
-    const error = await route53Wire
-      .output(
-        'ListHostedZonesByVPC',
-        403,
-        '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>',
-      )
-      .catch((e: unknown) => e);
-    expect(errorCode(error)).toBe('AccessDenied');
-    expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(403);
+    const out = await client.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: '/hostedzone/Z1',
+        StartRecordName: 'ssm.eu-west-1.amazonaws.com.',
+        MaxItems: 300,
+      }),
+    );
+    expect(seen[0]?.method).toBe('GET');
+    expect(seen[0]?.hostname).toBe('route53.amazonaws.com');
+    expect(seen[0]?.path).toBe('/2013-04-01/hostedzone/Z1/rrset');
+    expect(seen[0]?.query).toEqual({ name: 'ssm.eu-west-1.amazonaws.com.', maxitems: '300' });
+    expect(seen[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/us-east-1\/route53\/aws4_request/,
+    );
+    expect(out.ResourceRecordSets).toEqual([
+      { Name: 'ssm.eu-west-1.amazonaws.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.1.10' }] },
+    ]);
+    expect(out.IsTruncated).toBe(false);
+    expect(out.MaxItems).toBe(300);
+    const denied = await attempt(
+      'ListHostedZonesByVPC',
+      () => client.send(new ListHostedZonesByVPCCommand({ VPCId: VPC, VPCRegion: REGION })),
+      DENIED_OR_THROTTLED,
+    );
+    expect(seen[1]?.path).toBe('/2013-04-01/hostedzonesbyvpc');
+    expect(seen[1]?.query).toEqual({ vpcid: VPC, vpcregion: REGION });
+    expect(denied).toMatchObject({ ok: false, problem: { code: 'AccessDenied', kind: 'denied' } });
+    client.destroy();
   });
 
-  it('asks the Resolver by JSON 1.1 and reads its errors', async () => {
-    const request = resolverWire.request('ListResolverRules', { MaxResults: 100 }, REGION);
+  it('asks the Resolver by JSON 1.1 and reads its errors', () => {
+    const request = resolverRequest('ListResolverRules', { MaxResults: 100 }, REGION);
     expect(request.method).toBe('POST');
     expect(request.hostname).toBe('route53resolver.eu-west-1.amazonaws.com');
     expect(request.headers['x-amz-target']).toBe('Route53Resolver.ListResolverRules');
     expect(request.body).toBe('{"MaxResults":100}');
-    const error = await resolverWire
-      .output(
-        'ListResolverRules',
-        400,
-        '{"__type":"com.amazonaws.route53resolver#ThrottlingException","message":"slow"}',
-      )
-      .catch((e: unknown) => e);
+    let error: unknown;
+    try {
+      resolverOutput(400, '{"__type":"com.amazonaws.route53resolver#ThrottlingException","message":"slow"}');
+    } catch (e) {
+      error = e;
+    }
     expect(errorCode(error)).toBe('ThrottlingException');
+    expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);
   });
 });
 
-describe('the small clients without a simulated account', () => {
-  it('sign the request (SigV4 for route53 in us-east-1) and parse what comes back', async () => {
+describe('the Resolver client without a simulated account', () => {
+  it('signs the request (SigV4 for route53resolver in the region) and parses what comes back', async () => {
     const { NodeHttpHandler } = await import('@smithy/node-http-handler');
     const { Readable } = await import('node:stream');
-    const seen: { headers: Record<string, string>; path: string; hostname: string }[] = [];
+    const seen: { headers: Record<string, string>; hostname: string }[] = [];
     const handle = vi.spyOn(NodeHttpHandler.prototype, 'handle').mockImplementation(async (request) => {
       seen.push(request as never);
       const body = Readable.from([
         Buffer.from(
-          '<ListHostedZonesByVPCResponse><HostedZoneSummaries><HostedZoneSummary><HostedZoneId>Z1</HostedZoneId><Name>ssm.eu-west-1.amazonaws.com.</Name><Owner><OwningAccount>111122223333</OwningAccount></Owner></HostedZoneSummary></HostedZoneSummaries><MaxItems>100</MaxItems></ListHostedZonesByVPCResponse>',
+          '{"ResolverRules":[{"Id":"rslvr-rr-1","DomainName":"amazonaws.com.","RuleType":"FORWARD"}]}',
         ),
       ]);
       return { response: { statusCode: 200, headers: {}, body } as never };
     });
     try {
-      const client = new Route53Client({
+      const client = new Route53ResolverClient({
         region: REGION,
         credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
       });
-      const out = await client.send(new ListHostedZonesByVPCCommand({ VPCId: VPC, VPCRegion: REGION }));
-      expect(out.HostedZoneSummaries).toEqual([
-        { HostedZoneId: 'Z1', Name: 'ssm.eu-west-1.amazonaws.com.', Owner: { OwningAccount: ACCOUNT } },
+      const out = await client.send(new ListResolverRulesCommand({ MaxResults: 100 }));
+      expect(out.ResolverRules).toEqual([
+        { Id: 'rslvr-rr-1', DomainName: 'amazonaws.com.', RuleType: 'FORWARD' },
       ]);
-      expect(seen[0]?.hostname).toBe('route53.amazonaws.com');
+      expect(seen[0]?.hostname).toBe('route53resolver.eu-west-1.amazonaws.com');
       expect(seen[0]?.headers.authorization).toMatch(
-        /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/us-east-1\/route53\/aws4_request/,
+        /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-west-1\/route53resolver\/aws4_request/,
       );
       client.destroy();
     } finally {

@@ -8,7 +8,7 @@
  * security groups and ACLs are judged by the checks that read `endpointNetwork`); what it cannot
  * (a FORWARD rule, a zone or endpoint of another account) is a warning saying what to verify.
  */
-import type { ResolverRule } from '../../../aws/route53-clients.ts';
+import type { ResolverRule } from '../../../aws/resolver-client.ts';
 import type { InstanceFacts, NetworkPicture, PrivateZone } from '../../facts.ts';
 import { judgeEndpointPolicy } from './endpoint-policy.ts';
 import { callerOf } from './endpoints.ts';
