@@ -17,7 +17,7 @@ export type ExpectedError = 'denied' | 'throttled' | (string & {});
 const DENIED =
   /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|OptInRequired)$/;
 const THROTTLED =
-  /^(Throttling|ThrottlingException|ThrottledException|RequestLimitExceeded|TooManyRequestsException|Throttled|RequestThrottled|RequestThrottledException|SlowDown)$/;
+  /^(Throttling|ThrottlingException|ThrottledException|RequestLimitExceeded|TooManyRequestsException|Throttled|RequestThrottled|RequestThrottledException|SlowDown|PriorRequestNotComplete)$/;
 
 export interface AwsErrorLike {
   name?: string;

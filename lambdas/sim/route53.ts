@@ -17,11 +17,15 @@ function page<T>(
   items: T[],
   input: { MaxResults?: number; MaxItems?: number; NextToken?: string },
   max: number,
+  service: 'route53' | 'route53resolver',
 ) {
   const size = Math.min(Number(input.MaxResults ?? input.MaxItems ?? max) || max, max);
   const start = input.NextToken ? Number.parseInt(input.NextToken, 10) : 0;
   if (!Number.isInteger(start) || start < 0 || start > items.length)
-    throw awsError('route53resolver', 'InvalidNextTokenException', 'The NextToken is not valid.');
+    // Each service's own code: Route 53 models InvalidPaginationToken, the Resolver InvalidNextTokenException.
+    throw service === 'route53'
+      ? awsError('route53', 'InvalidPaginationToken', 'The NextToken is not valid.')
+      : awsError('route53resolver', 'InvalidNextTokenException', 'The NextToken is not valid.');
   const slice = items.slice(start, start + size);
   return { slice, next: start + size < items.length ? String(start + size) : undefined };
 }
@@ -39,7 +43,7 @@ function listHostedZonesByVPC(
         (vpc) => vpc.VPCId === input.VPCId && (vpc.VPCRegion ?? ctx.region) === input.VPCRegion,
       ),
   );
-  const { slice, next } = page(zones, input, 100);
+  const { slice, next } = page(zones, input, 100, 'route53');
   return {
     HostedZoneSummaries: slice.map((zone) => ({
       HostedZoneId: zoneId(zone.Id),
@@ -98,7 +102,7 @@ function listResolverRules(
   const rules = ctx.world.route53resolver.ResolverRules.filter((rule) =>
     passes(input.Filters, { Id: rule.Id, Type: rule.RuleType, DomainName: rule.DomainName, Name: rule.Name }),
   );
-  const { slice, next } = page(rules, input, 100);
+  const { slice, next } = page(rules, input, 100, 'route53resolver');
   return {
     ResolverRules: slice.map((rule) => ({
       Status: 'COMPLETE',
@@ -121,7 +125,7 @@ function listResolverRuleAssociations(
       Status: a.Status ?? 'COMPLETE',
     }),
   );
-  const { slice, next } = page(associations, input, 100);
+  const { slice, next } = page(associations, input, 100, 'route53resolver');
   return {
     ResolverRuleAssociations: slice.map((a, i) => ({
       Id: a.Id ?? `rslvr-rrassoc-${String(i).padStart(17, '0')}`,
