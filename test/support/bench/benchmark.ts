@@ -49,8 +49,21 @@ export async function runBenchmark(
     };
     const offline = await scanInChild(`${spec.label} scan, offline`, world, 0);
     const latency = await scanInChild(`${spec.label} scan, ${LATENCY_MS} ms/call`, world, LATENCY_MS);
-    const workflow = await workflowInChild(`${spec.label} workflow`, world);
-    const m: WorldMeasurement = { spec, offline, latency, workflow };
+    const workflow = await workflowInChild(`${spec.label} workflow`, world, 0);
+    const workflowLatency = await workflowInChild(
+      `${spec.label} workflow, ${LATENCY_MS} ms/call`,
+      world,
+      LATENCY_MS,
+    );
+    const m: WorldMeasurement = {
+      spec,
+      offline,
+      latency,
+      workflow: {
+        ...workflow,
+        latencyWallMs: workflowLatency.completed ? workflowLatency.wallMs : undefined,
+      },
+    };
     printWorld(log, m);
     measured.push(m);
   }
@@ -81,6 +94,7 @@ export function summaryLine(m: WorldMeasurement) {
       maxPayloadBytes: w.maxPayloadBytes,
       completed: w.completed,
       wallMs: Math.round(w.wallMs),
+      ...(w.latencyWallMs !== undefined ? { latencyWallMs: Math.round(w.latencyWallMs) } : {}),
       writes: w.writes,
       largestItemBytes: w.largestItemBytes,
     },
@@ -111,8 +125,12 @@ async function scanInChild(label: string, world: GenerateOptions, latencyMs: num
 }
 
 /** A workflow that dies (out of memory, say) is a measurement too: `completed: false`, with why. */
-async function workflowInChild(label: string, world: GenerateOptions): Promise<WorkflowResult> {
-  const reply = await inChild({ kind: 'workflow', label, world, latencyMs: 0 }).catch(
+async function workflowInChild(
+  label: string,
+  world: GenerateOptions,
+  latencyMs: number,
+): Promise<WorkflowResult> {
+  const reply = await inChild({ kind: 'workflow', label, world, latencyMs }).catch(
     (error: Error) => ({ ok: false, error: error.message }) as const,
   );
   if (reply.ok && reply.kind === 'workflow') return reply.run;
@@ -176,7 +194,7 @@ function printWorld(log: (line: string) => void, m: WorldMeasurement) {
     `workflow${w.completed ? '' : ` (did NOT complete: ${w.error})`}`,
     w.calls,
     w.apiCalls,
-    `${Math.round(w.wallMs)} ms offline; DynamoDB ${w.writes} writes, ${w.writeUnits} write units (second run ${w.writeUnitsSecondRun}), largest item ${w.largestItemBytes} B; largest state payload ${w.maxPayloadBytes} B`,
+    `${Math.round(w.wallMs)} ms offline, ${w.latencyWallMs === undefined ? 'did not complete' : `${Math.round(w.latencyWallMs)} ms`} at ${LATENCY_MS} ms/call; DynamoDB ${w.writes} writes, ${w.writeUnits} write units (second run ${w.writeUnitsSecondRun}), largest item ${w.largestItemBytes} B; largest state payload ${w.maxPayloadBytes} B`,
   );
   log(`     stage peak RSS (as if alone, MB): ${JSON.stringify(w.stageRssMb)}`);
 }
