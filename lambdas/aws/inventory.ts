@@ -5,20 +5,23 @@
 import { type EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import {
   DescribeInstanceInformationCommand,
-  DescribeInstancePropertiesCommand,
   type InstanceInformation,
   type InstanceProperty,
   paginateDescribeInstanceInformation,
+  paginateDescribeInstanceProperties,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { Readout } from '../engine/readout.ts';
+import type { RunError } from '../engine/run-error.ts';
 import type { AwsClients } from './clients.ts';
-import { attempt, DENIED_OR_THROTTLED, expectedKind, isCode } from './errors.ts';
+import { attempt, DENIED_OR_THROTTLED, errorCode, expectedKind, isCode } from './errors.ts';
 import { chunk, drain, mapBounded, rateLimiter } from './paging.ts';
 
 export interface Inventory {
   instances: Instance[];
   registrations: InstanceInformation[];
+  /** Said in the run's errors: discovery had to fall back to the slower listing, and why. */
+  errors: RunError[];
 }
 
 /** What to keep of each instance as the pages come (default: all of it). */
@@ -175,23 +178,30 @@ const PROPERTIES_PER_PAGE = 1000;
  * page — ~100 calls for 100,000 nodes, where DescribeInstanceInformation takes ~2,000 pages of
  * 50 (or as many id-filtered calls). Its nodes carry what discovery and diagnosis read of a
  * registration (ping status and time, agent version, platform, IAM role) but not
- * `IsLatestVersion`, which the evidence then shows as unknown (null).
+ * `IsLatestVersion`, which the evidence then shows as unknown (null). Stops paging when
+ * `stopped()` says the run no longer needs it (the instances could not be read).
  */
-async function listProperties(ssm: SSMClient): Promise<InstanceInformation[]> {
+async function listProperties(ssm: SSMClient, stopped: () => boolean): Promise<InstanceInformation[]> {
   const registrations: InstanceInformation[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ssm.send(
-      new DescribeInstancePropertiesCommand({
-        MaxResults: PROPERTIES_PER_PAGE,
-        ...(token ? { NextToken: token } : {}),
-      }),
-    );
-    for (const node of page.InstanceProperties ?? []) registrations.push(asInformation(node));
-    token = page.NextToken;
-  } while (token);
+  for await (const page of paginateDescribeInstanceProperties(
+    { client: ssm, pageSize: PROPERTIES_PER_PAGE },
+    {},
+  )) {
+    for (const node of page.InstanceProperties ?? [])
+      if (isRegistered(node)) registrations.push(asInformation(node));
+    if (stopped()) break;
+  }
   return registrations;
 }
+
+/**
+ * The node list is documented as the console's, not as the registration API: should it ever list
+ * a node with no agent ping status (the console also shows EC2 instances it knows of otherwise),
+ * that node is not a registration — taking it for one would call a never-registered instance
+ * `ConnectionLost` (agent installed) and send a person to the wrong fix.
+ */
+const REGISTERED_PING = new Set(['Online', 'ConnectionLost', 'Inactive']);
+const isRegistered = (node: InstanceProperty) => REGISTERED_PING.has(node.PingStatus ?? '');
 
 /** A node's properties in the shape of DescribeInstanceInformation (same names, same meaning). */
 function asInformation(node: InstanceProperty): InstanceInformation {
@@ -217,11 +227,20 @@ function asInformation(node: InstanceProperty): InstanceInformation {
 }
 
 /**
- * Where DescribeInstanceProperties cannot be used — denied to this caller (a policy or an SCP
- * written before the API existed allows only DescribeInstanceInformation), or not offered in this
- * partition — discovery reads DescribeInstanceInformation instead, as before.
+ * Where DescribeInstanceProperties cannot be used — denied to this caller (an allow-list that
+ * names only `ssm:DescribeInstanceInformation`, an SCP), or not offered in this partition —
+ * discovery reads DescribeInstanceInformation instead and says so in the run's errors.
  */
 const PROPERTIES_UNAVAILABLE = ['denied', 'UnknownOperationException', 'InvalidAction'] as const;
+
+function fallbackError(error: unknown): RunError {
+  const code = errorCode(error);
+  return {
+    code,
+    api: 'ssm:DescribeInstanceProperties',
+    message: `Discovery could not read the node list (ssm:DescribeInstanceProperties: ${code}) and listed the registrations with ssm:DescribeInstanceInformation instead: the same registrations, about 20 times the calls (50 a page, not 1,000). Grant ssm:DescribeInstanceProperties to make discovery fast again.`,
+  };
+}
 
 /**
  * The registrations through DescribeInstanceInformation: the listing (pages of 50, one serial
@@ -252,21 +271,31 @@ export async function readInventory(
     shape?: InstanceShape;
   } = {},
 ): Promise<Inventory> {
-  const listing = listProperties(clients.ssm).then(
-    (registrations) => ({ registrations }),
+  let failed = false;
+  const listing = listProperties(clients.ssm, () => failed).then(
+    (registrations) => ({ registrations, errors: [] as RunError[] }),
     (error: unknown) => {
-      if (expectedKind(error, PROPERTIES_UNAVAILABLE)) return { registrations: undefined };
+      if (expectedKind(error, PROPERTIES_UNAVAILABLE))
+        return { registrations: undefined, errors: [fallbackError(error)] };
       throw error;
     },
   );
   // Awaited below; handled now, so a listing that fails while the instances are read is not "unhandled".
   listing.catch(() => undefined);
-  const instances = await readRunningInstances(clients, instanceIds, options.shape);
-  const listed = (await listing).registrations;
+  let instances: Instance[];
+  try {
+    instances = await readRunningInstances(clients, instanceIds, options.shape);
+  } catch (error) {
+    failed = true; // no run: stop listing for nothing
+    throw error;
+  }
+  const listed = await listing;
   return {
     instances,
     registrations:
-      listed ?? (await readInformation(clients.ssm, instances, options.byIdAbove ?? BY_ID_ABOVE)),
+      listed.registrations ??
+      (await readInformation(clients.ssm, instances, options.byIdAbove ?? BY_ID_ABOVE)),
+    errors: listed.errors,
   };
 }
 

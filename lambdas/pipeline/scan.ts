@@ -71,6 +71,6 @@ export async function scan(clients: AwsClients, run: RunContext, options: ScanOp
     summary,
     findings,
     ignored,
-    errors: [...(options.errors ?? []), ...errors, ...unreadableErrors(findings)],
+    errors: [...(options.errors ?? []), ...inventory.errors, ...errors, ...unreadableErrors(findings)],
   });
 }

@@ -23,7 +23,7 @@ const RUNNING = 320;
 /** Every tenth running instance is not registered; a stopped instance and a hybrid node are. */
 const unregistered = (n: number) => n % 10 === 3;
 
-function account(faults: unknown[] = [], latencyMs = 0) {
+function account(faults: unknown[] = [], latencyMs = 0, extra: object[] = []) {
   const registered = Array.from({ length: RUNNING }, (_, n) => n).filter((n) => !unregistered(n));
   return new SimulatedAccount(
     parseWorld({
@@ -50,6 +50,7 @@ function account(faults: unknown[] = [], latencyMs = 0) {
             PlatformType: 'Linux',
           })),
           { InstanceId: 'mi-0123456789abcdef0', PingStatus: 'Online', ResourceType: 'ManagedInstance' },
+          ...extra,
         ],
       },
       simulation: { faults },
@@ -76,6 +77,7 @@ describe('readInventory', () => {
     expect(inventory.registrations).toHaveLength(RUNNING - 32 + 2);
     expect(sim.callCounts()['ssm:DescribeInstanceProperties']).toBe(1);
     expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBeUndefined();
+    expect(inventory.errors).toEqual([]);
     // The same registrations, with what discovery and diagnosis read of them, as the listing gives.
     const listed = await readRegistrations(clientsOf(account()));
     const read = (r: InstanceInformation) => [
@@ -97,6 +99,16 @@ describe('readInventory', () => {
       ofRunning((await readInventory(clientsOf(account()))).registrations),
     );
     expect(sim.callCounts()['ssm:DescribeInstanceInformation']).toBe(Math.ceil((RUNNING - 32 + 2) / 50));
+    // Said, not silent: a lost grant costs 20 times the calls.
+    expect(inventory.errors).toEqual([
+      expect.objectContaining({ code: 'AccessDeniedException', api: 'ssm:DescribeInstanceProperties' }),
+    ]);
+  });
+
+  it('takes a listed node without an agent ping status for no registration', async () => {
+    const sim = account([], 0, [{ InstanceId: id(3) }]);
+    const inventory = await readInventory(clientsOf(sim));
+    expect(inventory.registrations.map((r) => r.InstanceId)).not.toContain(id(3));
   });
 
   it('falls back by id for a large fleet, with the same registrations', async () => {

@@ -63,7 +63,7 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
       identity,
       region: deps.clients.region,
       settings,
-      errors: [...errors, ...discovery.errors],
+      errors: [...errors, ...inventory.errors, ...discovery.errors],
       summary,
       ignored: discovery.ignored,
       batchCount: batches.length,
