@@ -90,7 +90,7 @@ export class AwsOutage extends Error {
 }
 
 const TRANSIENT =
-  /^(ExpiredToken|ExpiredTokenException|RequestExpired|InvalidNextToken|RequestTimeout|RequestTimeoutException)$/;
+  /^(ExpiredToken|ExpiredTokenException|RequestExpired|InvalidNextToken|InvalidNextTokenException|InvalidPaginationToken|RequestTimeout|RequestTimeoutException)$/;
 
 export function outageOf(error: unknown): AwsOutage | undefined {
   if (!isAwsError(error)) return undefined;

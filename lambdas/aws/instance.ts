@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, DENIED_OR_THROTTLED, errorCode } from './errors.ts';
-import { chunk, drain } from './paging.ts';
+import { chunk, drain, mapBounded } from './paging.ts';
 
 /**
  * Status checks of the given instances. Rather than 100 ids per call (which fails whole when one
@@ -101,6 +101,12 @@ export interface ConsoleRead {
 }
 
 /**
+ * Console reads in flight per batch: EC2's bucket for non-mutating calls is shared by the whole
+ * account (a burst of 100, ~20 a second); with 4 batches at once this keeps ~40 in flight.
+ */
+const CONSOLE_READS_IN_FLIGHT = 10;
+
+/**
  * One call per instance: the latest output where the instance type supports it, else the buffer
  * of the last boot (also when EC2 refuses `Latest` for a type this list does not know).
  */
@@ -116,30 +122,26 @@ export async function readConsoleOutputs(
       // The instance may be gone since the batch read it; `Unsupported…` is handled below.
       [...DENIED_OR_THROTTLED, 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed'],
     );
-  const entries = await Promise.all(
-    instanceIds.map(async (InstanceId) => {
-      let latest = supportsLatestConsole(instanceTypeOf(InstanceId));
-      let answer: Awaited<ReturnType<typeof read>> | undefined;
-      try {
-        answer = await read(InstanceId, latest);
-      } catch (error) {
-        // `Latest` refused for a type not known here as Xen: ask for the boot buffer instead.
-        if (!latest || !/^Unsupported/.test(errorCode(error))) throw error;
-      }
-      if (!answer) {
-        latest = false;
-        answer = await read(InstanceId, false);
-      }
-      const text: Readout<string | undefined> = answer.ok
-        ? readOk(
-            answer.value.Output ? Buffer.from(answer.value.Output, 'base64').toString('utf8') : undefined,
-          )
-        : answer;
-      const timestamp =
-        answer.ok && answer.value.Timestamp ? new Date(answer.value.Timestamp).toISOString() : undefined;
-      return [InstanceId, { text, latest, ...(timestamp ? { timestamp } : {}) }] as const;
-    }),
-  );
+  const entries = await mapBounded(instanceIds, CONSOLE_READS_IN_FLIGHT, async (InstanceId) => {
+    let latest = supportsLatestConsole(instanceTypeOf(InstanceId));
+    let answer: Awaited<ReturnType<typeof read>> | undefined;
+    try {
+      answer = await read(InstanceId, latest);
+    } catch (error) {
+      // `Latest` refused for a type not known here as Xen: ask for the boot buffer instead.
+      if (!latest || !/^Unsupported/.test(errorCode(error))) throw error;
+    }
+    if (!answer) {
+      latest = false;
+      answer = await read(InstanceId, false);
+    }
+    const text: Readout<string | undefined> = answer.ok
+      ? readOk(answer.value.Output ? Buffer.from(answer.value.Output, 'base64').toString('utf8') : undefined)
+      : answer;
+    const timestamp =
+      answer.ok && answer.value.Timestamp ? new Date(answer.value.Timestamp).toISOString() : undefined;
+    return [InstanceId, { text, latest, ...(timestamp ? { timestamp } : {}) }] as const;
+  });
   return new Map(entries);
 }
 

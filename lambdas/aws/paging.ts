@@ -88,17 +88,18 @@ export const missingKey = (operation: string, key: string) =>
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Spaces calls so that at most `perSecond` start in any second (a client-side bucket of one):
- * each caller awaits its slot before sending.
+ * A token bucket: `burst` calls may start at once, then one every 1/`perSecond` s — each call
+ * awaits its slot (GCRA: the theoretical arrival time moves by one gap per call).
  */
-export function rateLimiter(perSecond: number): () => Promise<void> {
+export function rateLimiter(perSecond: number, burst = 1): () => Promise<void> {
   const gap = 1000 / perSecond;
-  let next = 0;
+  let arrival = 0;
   return () => {
     const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + gap;
-    return at > now ? sleep(at - now) : Promise.resolve();
+    arrival = Math.max(arrival, now);
+    const wait = arrival - now - (burst - 1) * gap;
+    arrival += gap;
+    return wait > 0 ? sleep(wait) : Promise.resolve();
   };
 }
 

@@ -17,6 +17,7 @@ import {
 import type { PrivateZone } from '../engine/facts.ts';
 import { type Readout, readFailed, readOk } from '../engine/readout.ts';
 import { attempt, DENIED_OR_THROTTLED } from './errors.ts';
+import { mapBounded, rateLimiter } from './paging.ts';
 import {
   ListResolverRuleAssociationsCommand,
   ListResolverRulesCommand,
@@ -48,6 +49,14 @@ export interface VpcPrivateDns {
   rules: ResolverRule[];
 }
 
+/**
+ * Route 53's API allows 5 requests a second per account, for all its actions together: the reads
+ * keep to it (a burst of 5, then 5 a second, at most 4 in flight) rather than spend the SDK's
+ * retries on throttling — 50 VPCs cost ~10 s. Another reader in the account can still throttle
+ * us; adaptive retry then slows down further.
+ */
+export const ROUTE53_RATE = { perSecond: 5, burst: 5, inFlight: 4 } as const;
+
 export async function readPrivateDns(
   clients: PrivateDnsClients,
   region: string,
@@ -55,9 +64,12 @@ export async function readPrivateDns(
   vpcIds: readonly string[],
   hostnames: readonly string[],
 ): Promise<Map<string, Readout<VpcPrivateDns>>> {
+  const slot = rateLimiter(ROUTE53_RATE.perSecond, ROUTE53_RATE.burst);
   const [zonesByVpc, rules, associations] = await Promise.all([
-    Promise.all(
-      vpcIds.map(async (vpcId) => [vpcId, await listZones(clients.route53, vpcId, region)] as const),
+    mapBounded(
+      vpcIds,
+      ROUTE53_RATE.inFlight,
+      async (vpcId) => [vpcId, await listZones(clients.route53, slot, vpcId, region)] as const,
     ),
     attempt('ListResolverRules', () => listAll(clients.route53resolver, 'rules'), DENIED_OR_THROTTLED),
     attempt(
@@ -73,21 +85,19 @@ export async function readPrivateDns(
       if (zone.HostedZoneId && hostnames.some((h) => domainCovers(zone.Name ?? '', h)))
         relevant.set(zone.HostedZoneId, zone);
   const records = new Map(
-    await Promise.all(
-      [...relevant.values()].map(async (zone) => {
-        const owner = zone.Owner?.OwningAccount;
-        // Another account's zone (associated across accounts): its records are that account's to read.
-        const read: Readout<ResourceRecordSet[]> =
-          owner && accountId && owner !== accountId
-            ? readOk([])
-            : await attempt(
-                'ListResourceRecordSets',
-                () => serviceRecords(clients.route53, zone, hostnames),
-                [...DENIED_OR_THROTTLED, 'NoSuchHostedZone'],
-              );
-        return [zone.HostedZoneId ?? '', read] as const;
-      }),
-    ),
+    await mapBounded([...relevant.values()], ROUTE53_RATE.inFlight, async (zone) => {
+      const owner = zone.Owner?.OwningAccount;
+      // Another account's zone (associated across accounts): its records are that account's to read.
+      const read: Readout<ResourceRecordSet[]> =
+        owner && accountId && owner !== accountId
+          ? readOk([])
+          : await attempt(
+              'ListResourceRecordSets',
+              () => serviceRecords(clients.route53, slot, zone, hostnames),
+              [...DENIED_OR_THROTTLED, 'NoSuchHostedZone'],
+            );
+      return [zone.HostedZoneId ?? '', read] as const;
+    }),
   );
   const result = new Map<string, Readout<VpcPrivateDns>>();
   for (const [vpcId, zones] of zonesByVpc) {
@@ -123,14 +133,17 @@ export async function readPrivateDns(
 
 async function listZones(
   route53: Route53Client,
+  slot: () => Promise<void>,
   VPCId: string,
   region: string,
 ): Promise<Readout<HostedZoneSummary[]>> {
-  // No SDK paginator for ListHostedZonesByVPC (its model declares none): NextToken by hand.
+  // No SDK paginator for ListHostedZonesByVPC (its model declares none): NextToken by hand. A VPC
+  // gone since it was read: Route 53 models InvalidInput for this call (InvalidVPCId for others).
   return attempt('ListHostedZonesByVPC', async () => {
     const zones: HostedZoneSummary[] = [];
     let NextToken: string | undefined;
     do {
+      await slot();
       const page = await route53.send(
         new ListHostedZonesByVPCCommand({
           VPCId,
@@ -144,7 +157,7 @@ async function listZones(
       NextToken = page.NextToken;
     } while (NextToken);
     return zones;
-  }, [...DENIED_OR_THROTTLED, 'InvalidVPCId']);
+  }, [...DENIED_OR_THROTTLED, 'InvalidVPCId', 'InvalidInput']);
 }
 
 /**
@@ -154,6 +167,7 @@ async function listZones(
  */
 async function serviceRecords(
   route53: Route53Client,
+  slot: () => Promise<void>,
   zone: HostedZoneSummary,
   hostnames: readonly string[],
 ): Promise<ResourceRecordSet[]> {
@@ -164,6 +178,7 @@ async function serviceRecords(
   const found: ResourceRecordSet[] = [];
   let start: { name?: string; type?: RRType; identifier?: string } = first ? { name: first } : {};
   for (;;) {
+    await slot();
     const page = await route53.send(
       new ListResourceRecordSetsCommand({
         HostedZoneId: zone.HostedZoneId ?? '',
