@@ -4,6 +4,8 @@
  * Manager, spread round-robin over one scenario template per root cause; the rest Online. Each
  * candidate carries the root cause it was built for in the tag `ssm-doctor:bench-expected`.
  */
+
+import type { RootCause } from '../../../lambdas/engine/causes.ts';
 import type { World } from '../../../lambdas/sim/index.ts';
 import type { WorldInstance } from './aws-objects.ts';
 import { buildIam, type DhmcMode } from './iam-layout.ts';
@@ -30,6 +32,15 @@ export interface GenerateOptions {
   region?: string;
   /** The simulated clock (default 2026-11-26T06:00:00Z). */
   now?: string;
+}
+
+/** The root cause each generated candidate is made to have, in the order they are made. */
+export function expectedCauses(
+  options: Pick<GenerateOptions, 'instances' | 'candidateShare' | 'dhmc'>,
+): RootCause[] {
+  const templates = scenariosFor(options.dhmc ?? 'valid');
+  const candidates = Math.round(options.instances * options.candidateShare);
+  return Array.from({ length: candidates }, (_, i) => pick(templates, i).expected);
 }
 
 export function generateWorld(options: GenerateOptions): World {

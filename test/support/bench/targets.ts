@@ -2,7 +2,9 @@
  * The scale targets, as checks: DESIGN.md ("a 10,000-instance region is a normal day") for the CLI
  * scan, and issue 11 ("the deployed workflow at the floor") for the workflow.
  */
+import type { RootCause } from '../../../lambdas/engine/causes.ts';
 import type { WorldSpec } from './benchmark.ts';
+import { expectedCauses } from './generate-world.ts';
 import type { RunResult } from './measure.ts';
 import type { WorkflowResult } from './measure-workflow.ts';
 
@@ -17,7 +19,22 @@ export const TARGETS = {
    * what the design can share per VPC, role, image, page or run — and these are bounded on their
    * own: at most one console read per candidate, one PutEvents per 10.
    */
-  perCandidate: { 'ec2:GetConsoleOutput': 1, 'events:PutEvents': 0.1 },
+  perCandidate: ['ec2:GetConsoleOutput', 'events:PutEvents'],
+  /**
+   * The generated candidates whose story only the console tells (their root cause from outside is
+   * UNKNOWN, INSTANCE_STATUS_IMPAIRED or AGENT_NOT_PREINSTALLED): the console reads may not pass
+   * their number, plus 5% for the second read of a type that refuses `Latest`.
+   */
+  consoleTold: new Set<RootCause>([
+    'UNKNOWN',
+    'INSTANCE_STATUS_IMPAIRED',
+    'AGENT_NOT_PREINSTALLED',
+    'AGENT_NOT_RUNNING',
+    'INSTANCE_BOOT_FAILED',
+    'DISK_FULL',
+    'METADATA_UNREACHABLE_FROM_OS',
+  ]),
+  consoleRetryAllowance: 0.05,
   maxOfflineMs: 10_000,
   maxLatencyMs: 30_000,
   maxRssMb: 512,
@@ -32,11 +49,7 @@ export const TARGETS = {
     ownWork: [/^events:/, /^sns:/, /^s3:/, /^ssm:GetParameters/, /^states:/],
     /** One API may exceed this only where calls are per page or per instance by nature. */
     maxCallsPerApi: 100,
-    perPageOrInstance: [
-      'ssm:DescribeInstanceProperties',
-      'ssm:DescribeInstanceInformation',
-      'ec2:GetConsoleOutput',
-    ],
+    perPageOrInstance: ['ec2:GetConsoleOutput'],
     maxWriteUnitsPerCandidate: 5,
     maxWriteUnitsPerCandidateSecondRun: 1,
     maxCalls100k: 6_000,
@@ -71,7 +84,13 @@ const workflowCalls = (w: WorldMeasurement): Calls => ({
 
 /** Every call but the contract's per-candidate ones (`TARGETS.perCandidate`). */
 function sharedCalls(calls: Calls): number {
-  return Object.keys(TARGETS.perCandidate).reduce((rest, api) => rest - (calls.byApi[api] ?? 0), calls.total);
+  return TARGETS.perCandidate.reduce((rest, api) => rest - (calls.byApi[api] ?? 0), calls.total);
+}
+
+/** The console reads a world's make-up allows: one per candidate only the console explains, plus retries. */
+function consoleBound(spec: WorldSpec): { told: number; bound: number } {
+  const told = expectedCauses(spec).filter((cause) => TARGETS.consoleTold.has(cause)).length;
+  return { told, bound: Math.ceil(told * (1 + TARGETS.consoleRetryAllowance)) };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -145,19 +164,22 @@ export function evaluateTargets(worlds: readonly WorldMeasurement[]): TargetResu
       workflowCalls(doubled),
       base.workflow.completed && doubled.workflow.completed,
     );
-    for (const w of [base, doubled]) {
-      const counts = Object.keys(TARGETS.perCandidate)
-        .map((api) => `${api} ${w.workflow.calls[api] ?? 0}`)
-        .join(', ');
-      const over = Object.entries(TARGETS.perCandidate).filter(
-        ([api, each]) => (w.workflow.calls[api] ?? 0) > Math.ceil(w.offline.candidates * each),
-      );
-      add(
-        `workflow: per-candidate calls within their bound at ${w.spec.label} (console <= 1 a candidate, events <= 1 a 10)`,
-        over.length === 0,
-        `${counts} for ${w.offline.candidates} candidates`,
-      );
-    }
+  }
+  for (const w of worlds) {
+    const { told, bound } = consoleBound(w.spec);
+    const cli = w.offline.calls['ec2:GetConsoleOutput'] ?? 0;
+    const wf = w.workflow.calls['ec2:GetConsoleOutput'] ?? 0;
+    add(
+      `console reads at ${w.spec.label}: <= 1 per candidate only the console explains (+${TARGETS.consoleRetryAllowance * 100}%), the same on both paths`,
+      cli <= bound && (!w.workflow.completed || wf === cli),
+      `CLI ${cli}, workflow ${wf}, for ${told} such of ${w.offline.candidates} candidates`,
+    );
+    const events = w.workflow.calls['events:PutEvents'] ?? 0;
+    add(
+      `workflow events at ${w.spec.label}: <= 1 PutEvents per 10 candidates (a first run: each is news)`,
+      events <= Math.ceil(w.offline.candidates / 10),
+      `${events} for ${w.offline.candidates} candidates`,
+    );
   }
   const tenK = worlds.filter((w) => w.spec.instances <= 10_000);
   if (tenK.length) {
