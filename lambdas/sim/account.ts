@@ -30,7 +30,7 @@ import { decodePolicyDocument } from './policy-document.ts';
 import { actionMatches } from './policy-evaluation.ts';
 import { authorizationRequests, dynamoRequests } from './request-context.ts';
 import { route53Handlers, route53ResolverHandlers } from './route53.ts';
-import { type StoredObject, s3Handlers } from './s3.ts';
+import { receiveBody, type StoredObject, s3Handlers } from './s3.ts';
 import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
 import { outputProjector } from './sdk-shapes.ts';
 import { type ExecutionStatus, type SimExecution, sfnHandlers } from './sfn.ts';
@@ -208,7 +208,7 @@ export class SimulatedAccount {
     if (caller) this.#authorize(caller, action, input);
     const fault = this.#callFault?.({ caller: caller?.label, action, input });
     if (fault) throw fault;
-    return this.#answer(clientName, commandName, input);
+    return this.#answer(clientName, commandName, await receiveBody(input));
   }
 
   /**

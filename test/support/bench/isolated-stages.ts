@@ -34,6 +34,7 @@ import { callerOf, type Json } from '../local/run-locally.ts';
 import {
   type AccountMessage,
   fromWireError,
+  isStreamedBodyMark,
   type StageMessage,
   type StageProcessConfig,
   toWireError,
@@ -232,7 +233,14 @@ export class IsolatedStages {
       credentials: SIMULATED_CREDENTIALS,
       dynamoEndpoint: this.dynamoEndpoint,
     };
+    const bodies = new Map<number, Buffer[]>();
     const serve = async (message: StageMessage): Promise<AccountMessage | undefined> => {
+      if (message.type === 'chunk') {
+        const chunks = bodies.get(message.id) ?? [];
+        chunks.push(Buffer.from(message.bytes));
+        bodies.set(message.id, chunks);
+        return undefined;
+      }
       if (message.type !== 'call' && message.type !== 'table') return undefined;
       try {
         if (message.type === 'table') {
@@ -240,12 +248,12 @@ export class IsolatedStages {
           this.options.onTableCall?.(message.commandName, message.input);
           return { type: 'reply', id: message.id, ok: true, value: undefined };
         }
-        const output = await this.account.serve(
-          caller,
-          message.clientName,
-          message.commandName,
-          message.input,
-        );
+        const input = message.input as { Body?: unknown };
+        if (isStreamedBodyMark(input.Body)) {
+          input.Body = new Uint8Array(Buffer.concat(bodies.get(message.id) ?? []));
+          bodies.delete(message.id);
+        }
+        const output = await this.account.serve(caller, message.clientName, message.commandName, input);
         return { type: 'reply', id: message.id, ok: true, value: await toWireOutput(output) };
       } catch (error) {
         return { type: 'reply', id: message.id, ok: false, error: toWireError(error) };

@@ -16,6 +16,8 @@ import {
   type AccountMessage,
   fromWireError,
   fromWireOutput,
+  isStreamedBody,
+  STREAMED_BODY,
   type StageMessage,
   type StageProcessConfig,
   toWireError,
@@ -24,7 +26,8 @@ import {
 type Request =
   | { type: 'call'; clientName?: string; commandName?: string; input: object }
   | { type: 'table'; commandName?: string; input: Record<string, unknown> };
-type Ask = (request: Request) => Promise<unknown>;
+/** A request to the account; a streamed body goes first, chunk by chunk. */
+type Ask = (request: Request, body?: AsyncIterable<string | Uint8Array>) => Promise<unknown>;
 
 // biome-ignore lint/suspicious/noExplicitAny: every client's stack has its own Input/Output unions.
 type AnyClient = { middlewareStack: MiddlewareStack<any, any> };
@@ -37,7 +40,10 @@ function remoteAccount(ask: Ask, config: StageProcessConfig) {
       // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
       const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
         const { clientName, commandName } = context;
-        const output = await ask({ type: 'call', clientName, commandName, input: args.input as object });
+        const input = args.input as { Body?: unknown };
+        const body = isStreamedBody(input.Body) ? input.Body : undefined;
+        const request = body ? { ...input, Body: STREAMED_BODY } : input;
+        const output = await ask({ type: 'call', clientName, commandName, input: request }, body);
         return { output: fromWireOutput(output as object), response: {} };
       };
       client.middlewareStack.add(middleware, {
@@ -72,12 +78,21 @@ export function runStageProcess(handler: StageHandler<never, unknown>): void {
   const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let lastId = 0;
-  const ask: Ask = (request) =>
-    new Promise((resolve, reject) => {
-      const id = ++lastId;
+  // Resolves once the message is written to the channel: a streamed body is never queued whole.
+  const sent = (message: StageMessage) =>
+    new Promise<void>((resolve, reject) => {
+      process.send?.(message, undefined, undefined, (error) => (error ? reject(error) : resolve()));
+    });
+  const ask: Ask = async (request, body) => {
+    const id = ++lastId;
+    if (body)
+      for await (const chunk of body)
+        await sent({ type: 'chunk', id, bytes: typeof chunk === 'string' ? Buffer.from(chunk) : chunk });
+    return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
       send({ ...request, id });
     });
+  };
   let now = new Date();
   const invoke = handler.withRuntime({
     env: config.env,

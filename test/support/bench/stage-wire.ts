@@ -2,9 +2,11 @@
  * What a stage process (stage-process.ts) and the benchmark (isolated-stages.ts) say to each other
  * over Node's IPC channel (`serialization: 'advanced'`: Dates, Maps and byte arrays survive as
  * such). The stage asks the account for each AWS call and each table authorization; the account's
- * side answers. What the structured clone cannot carry is carried here: a response body stream
- * (S3 GetObject) as its bytes, and errors with the properties the SDK's retry and our error
- * matching read (`name`, `Code`, `$fault`, `$metadata`, …), since a clone keeps only `message`.
+ * side answers. What the structured clone cannot carry is carried here: a streamed request body
+ * (S3 PutObject) as `chunk` messages sent one after the other before its call, as a socket would
+ * carry it (so the stage never holds it whole); a response body stream (S3 GetObject) as its
+ * bytes; and errors with the properties the SDK's retry and our error matching read (`name`,
+ * `Code`, `$fault`, `$metadata`, …), since a clone keeps only `message`.
  *
  * Kept free of the simulator's modules: a stage process loads what its Lambda bundle would, and
  * this.
@@ -16,6 +18,8 @@ import { sdkStreamMixin } from '@smithy/core/serde';
 export type StageMessage =
   | { type: 'ready'; rssMb: number }
   | { type: 'call'; id: number; clientName?: string; commandName?: string; input: object }
+  /** A piece of the streamed body of call `id`, sent before the call itself. */
+  | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'table'; id: number; commandName?: string; input: Record<string, unknown> }
   | { type: 'result'; invocation: number; ok: true; output: unknown; peakRssMb: number }
   | { type: 'result'; invocation: number; ok: false; error: WireError; peakRssMb: number };
@@ -58,6 +62,20 @@ export function fromWireError(wire: WireError): Error {
   Object.defineProperty(error, 'name', { value: wire.name, enumerable: 'name' in wire.properties });
   return error;
 }
+
+type Chunk = string | Uint8Array;
+
+/** A request body the SDK would stream (a Readable, any async iterable of chunks). */
+export const isStreamedBody = (body: unknown): body is AsyncIterable<Chunk> =>
+  typeof body === 'object' &&
+  body !== null &&
+  !(body instanceof Uint8Array) &&
+  typeof (body as AsyncIterable<Chunk>)[Symbol.asyncIterator] === 'function';
+
+/** Where a call's input had its streamed body: the chunks sent before it are the body. */
+export const STREAMED_BODY = { $streamedBody: true } as const;
+export const isStreamedBodyMark = (body: unknown) =>
+  (body as typeof STREAMED_BODY | undefined)?.$streamedBody === true;
 
 interface BodyStream {
   transformToByteArray(): Promise<Uint8Array>;
