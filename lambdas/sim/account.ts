@@ -28,9 +28,10 @@ import { newRequestId, partitionOf } from './ids.ts';
 import { bringOnline } from './online.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 import { actionMatches } from './policy-evaluation.ts';
+import { streamedBodyOf } from './request-body.ts';
 import { authorizationRequests, dynamoRequests } from './request-context.ts';
 import { route53Handlers, route53ResolverHandlers } from './route53.ts';
-import { receiveBody, type StoredObject, s3Handlers } from './s3.ts';
+import { type StoredObject, s3Handlers } from './s3.ts';
 import { actionOf, type ServicePrefix, serviceForClient } from './sdk-services.ts';
 import { outputProjector } from './sdk-shapes.ts';
 import { type ExecutionStatus, type SimExecution, sfnHandlers } from './sfn.ts';
@@ -179,10 +180,15 @@ export class SimulatedAccount {
    */
   attach<C extends AnyClient>(client: C, caller?: Caller): C {
     // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
-    const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => ({
-      output: await this.serve(caller, context.clientName, context.commandName, args.input as object),
-      response: {},
-    });
+    const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
+      // A streamed body is read off the request, as the wire carries it (request-body.ts).
+      const body = await streamedBodyOf(args.request);
+      const input = (body ? { ...(args.input as object), Body: body } : args.input) as object;
+      return {
+        output: await this.serve(caller, context.clientName, context.commandName, input),
+        response: {},
+      };
+    };
     client.middlewareStack.add(middleware, {
       step: 'finalizeRequest',
       priority: 'low',
@@ -208,7 +214,7 @@ export class SimulatedAccount {
     if (caller) this.#authorize(caller, action, input);
     const fault = this.#callFault?.({ caller: caller?.label, action, input });
     if (fault) throw fault;
-    return this.#answer(clientName, commandName, await receiveBody(input));
+    return this.#answer(clientName, commandName, input);
   }
 
   /**

@@ -3,7 +3,7 @@
  * persisted beyond the account object: each object is kept in the account's `objects` (tests read
  * the stored report there; a key written again replaces the earlier object, as S3 without
  * versioning does). Bucket names follow S3's rules, so a malformed name fails here as in AWS. A
- * body may be streamed (the SDK sends it aws-chunked); S3 then needs its length up front
+ * body may be streamed (read off the request: request-body.ts); S3 then needs its length up front
  * (`ContentLength`) and refuses a body of another length, as it does any body whose length is
  * not the one declared.
  */
@@ -32,22 +32,6 @@ function bodyBytes(body: PutObjectRequest['Body']): Uint8Array {
   if (body instanceof Uint8Array) return new Uint8Array(body);
   if (body === undefined) return new Uint8Array();
   throw awsError('s3', 'NotImplemented', 'The simulated S3 takes string or byte bodies only');
-}
-
-type Chunk = string | Uint8Array;
-const isStream = (body: unknown): body is AsyncIterable<Chunk> =>
-  typeof body === 'object' &&
-  body !== null &&
-  !(body instanceof Uint8Array) &&
-  typeof (body as AsyncIterable<Chunk>)[Symbol.asyncIterator] === 'function';
-
-/** A streamed request body, read as the service receives it: whole, as bytes (other bodies as they are). */
-export async function receiveBody<T extends object>(input: T): Promise<T> {
-  const body = (input as { Body?: unknown }).Body;
-  if (!isStream(body)) return input;
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return { ...input, Body: new Uint8Array(Buffer.concat(chunks)) };
 }
 
 function putObject(input: PutObjectRequest, ctx: SimContext) {

@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { SIMULATED_CREDENTIALS, type SimulatedAccount } from '../../../lambdas/sim/index.ts';
+import { decodeAwsChunked, isAwsChunked } from '../../../lambdas/sim/request-body.ts';
 import type { LocalDeployment } from '../local/deployment.ts';
 import { callerOf, type Json } from '../local/run-locally.ts';
 import {
@@ -250,7 +251,8 @@ export class IsolatedStages {
         }
         const input = message.input as { Body?: unknown };
         if (isStreamedBodyMark(input.Body)) {
-          input.Body = new Uint8Array(Buffer.concat(bodies.get(message.id) ?? []));
+          const wire = new Uint8Array(Buffer.concat(bodies.get(message.id) ?? []));
+          input.Body = isAwsChunked(input.Body.contentEncoding) ? decodeAwsChunked(wire) : wire;
           bodies.delete(message.id);
         }
         const output = await this.account.serve(caller, message.clientName, message.commandName, input);

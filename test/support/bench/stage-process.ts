@@ -11,15 +11,15 @@ import './loopback-only.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
 import type { StageHandler } from '../../../lambdas/handlers/wiring.ts';
+import { isStreamedBody } from '../../../lambdas/sim/request-body.ts';
 import { localDynamoConfig } from '../local/dynamo-config.ts';
 import {
   type AccountMessage,
   fromWireError,
   fromWireOutput,
-  isStreamedBody,
-  STREAMED_BODY,
   type StageMessage,
   type StageProcessConfig,
+  type StreamedBodyMark,
   toWireError,
 } from './stage-wire.ts';
 
@@ -40,10 +40,15 @@ function remoteAccount(ask: Ask, config: StageProcessConfig) {
       // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
       const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
         const { clientName, commandName } = context;
-        const input = args.input as { Body?: unknown };
-        const body = isStreamedBody(input.Body) ? input.Body : undefined;
-        const request = body ? { ...input, Body: STREAMED_BODY } : input;
-        const output = await ask({ type: 'call', clientName, commandName, input: request }, body);
+        // A streamed body goes as the SDK would send it: its request body stream, read to the end.
+        const wire = (args.request ?? {}) as { body?: unknown; headers?: Record<string, string> };
+        const body = isStreamedBody(wire.body) ? wire.body : undefined;
+        const mark: StreamedBodyMark = {
+          $streamedBody: true,
+          contentEncoding: wire.headers?.['content-encoding'],
+        };
+        const input = body ? { ...(args.input as object), Body: mark } : (args.input as object);
+        const output = await ask({ type: 'call', clientName, commandName, input }, body);
         return { output: fromWireOutput(output as object), response: {} };
       };
       client.middlewareStack.add(middleware, {

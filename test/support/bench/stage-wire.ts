@@ -3,8 +3,9 @@
  * over Node's IPC channel (`serialization: 'advanced'`: Dates, Maps and byte arrays survive as
  * such). The stage asks the account for each AWS call and each table authorization; the account's
  * side answers. What the structured clone cannot carry is carried here: a streamed request body
- * (S3 PutObject) as `chunk` messages sent one after the other before its call, as a socket would
- * carry it (so the stage never holds it whole); a response body stream (S3 GetObject) as its
+ * (S3 PutObject) as `chunk` messages of the request's own body stream, sent one after the other
+ * before its call, as a socket would carry it (so the stage never holds it whole); a response body
+ * stream (S3 GetObject) as its
  * bytes; and errors with the properties the SDK's retry and our error matching read (`name`,
  * `Code`, `$fault`, `$metadata`, …), since a clone keeps only `message`.
  *
@@ -63,19 +64,16 @@ export function fromWireError(wire: WireError): Error {
   return error;
 }
 
-type Chunk = string | Uint8Array;
-
-/** A request body the SDK would stream (a Readable, any async iterable of chunks). */
-export const isStreamedBody = (body: unknown): body is AsyncIterable<Chunk> =>
-  typeof body === 'object' &&
-  body !== null &&
-  !(body instanceof Uint8Array) &&
-  typeof (body as AsyncIterable<Chunk>)[Symbol.asyncIterator] === 'function';
-
-/** Where a call's input had its streamed body: the chunks sent before it are the body. */
-export const STREAMED_BODY = { $streamedBody: true } as const;
-export const isStreamedBodyMark = (body: unknown) =>
-  (body as typeof STREAMED_BODY | undefined)?.$streamedBody === true;
+/**
+ * Where a call's input had its streamed body: the chunks sent before it are the request body as
+ * the SDK framed it for the wire (`content-encoding` says how: lambdas/sim/request-body.ts).
+ */
+export interface StreamedBodyMark {
+  $streamedBody: true;
+  contentEncoding?: string;
+}
+export const isStreamedBodyMark = (body: unknown): body is StreamedBodyMark =>
+  (body as StreamedBodyMark | undefined)?.$streamedBody === true;
 
 interface BodyStream {
   transformToByteArray(): Promise<Uint8Array>;
