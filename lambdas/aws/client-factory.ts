@@ -49,8 +49,11 @@ export interface ClientOptions {
   region: string;
   /** A named profile from ~/.aws (CLI `--profile`); otherwise the default credential chain. */
   profile?: string;
-  /** Serve every call from this simulated account instead of AWS. */
-  simulated?: SimulatedAccount;
+  /**
+   * Serve every call from this simulated account instead of AWS (or from anything that attaches
+   * clients the same way: the benchmark's stage processes reach the account in another process).
+   */
+  simulated?: Pick<SimulatedAccount, 'clientConfig' | 'attach'>;
   /** Whom the simulated account serves: it authorizes each call against this caller's policies. */
   caller?: Caller;
   maxAttempts?: number;

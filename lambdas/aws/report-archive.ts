@@ -4,9 +4,11 @@
  * `runs/<YYYY-MM-DD>/<runId>/`. The email links to the markdown in the S3 console: the bucket is
  * private, so a link works for people who may read it, and for nobody else.
  */
+import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { renderMarkdown } from '../cli/render/markdown.ts';
+import { markdownBlocks } from '../cli/render/markdown.ts';
 import type { Report } from '../engine/report-model.ts';
+import { outageOf } from './errors.ts';
 
 export interface StoredReport {
   jsonKey: string;
@@ -34,7 +36,8 @@ export function consoleUrlOf(partition: string, region: string, bucket: string, 
 /**
  * Keeps the report. `fullFinding` gives a finding's full JSON where the report holds a lighter
  * copy (the workflow's Report keeps evidence compressed per finding, so a 10,000-finding report
- * never sits in memory whole); the JSON is written compact, a finding at a time.
+ * never sits in memory whole). Both objects are streamed as they are rendered (`putRendered`):
+ * the JSON compact, a finding at a time; the markdown a section at a time.
  */
 export async function storeReport(
   s3: S3Client,
@@ -45,29 +48,77 @@ export async function storeReport(
   fullFinding: (finding: Report['findings'][number]) => string = (f) => JSON.stringify(f),
 ): Promise<StoredReport> {
   const { jsonKey, markdownKey } = reportKeys(report, runId);
+  await putRendered(s3, bucket, jsonKey, 'application/json', () => reportJson(report, fullFinding));
+  await putRendered(s3, bucket, markdownKey, 'text/markdown; charset=utf-8', () => reportMarkdown(report));
+  return { jsonKey, markdownKey, consoleUrl: consoleUrlOf(partition, report.region, bucket, markdownKey) };
+}
+
+/** The report as `JSON.stringify` writes it (compact, one line), with each finding in full. */
+function* reportJson(report: Report, fullFinding: (finding: Report['findings'][number]) => string) {
   const marker = '"__findings__"';
   const [head, tail] = JSON.stringify({ ...report, findings: '__findings__' }).split(marker);
-  const parts: Buffer[] = [Buffer.from(`${head}[`)];
-  report.findings.forEach((f, i) => {
-    parts.push(Buffer.from(`${i ? ',' : ''}${fullFinding(f)}`));
-  });
-  parts.push(Buffer.from(`]${tail}\n`));
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: jsonKey,
-      Body: Buffer.concat(parts),
-      ContentType: 'application/json',
-    }),
-  );
-  parts.length = 0;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: markdownKey,
-      Body: renderMarkdown(report, Number.POSITIVE_INFINITY),
-      ContentType: 'text/markdown; charset=utf-8',
-    }),
-  );
-  return { jsonKey, markdownKey, consoleUrl: consoleUrlOf(partition, report.region, bucket, markdownKey) };
+  yield `${head}[`;
+  for (const [i, f] of report.findings.entries()) yield `${i ? ',' : ''}${fullFinding(f)}`;
+  yield `]${tail}\n`;
+}
+
+/** `renderMarkdown(report, Infinity)`, a line at a time. */
+function* reportMarkdown(report: Report) {
+  for (const block of markdownBlocks(report)) for (const line of block) yield `${line}\n`;
+}
+
+/** What a streamed body is sent in: large enough for few chunks, small enough to hold one. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * One PutObject of text rendered as it is sent: S3 takes a streamed body when its length is given
+ * up front, so the text is rendered twice — once to count its bytes, once to send them in chunks.
+ * Only a chunk is in memory at a time, never the object.
+ */
+async function putRendered(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  contentType: string,
+  render: () => Iterable<string>,
+): Promise<void> {
+  let length = 0;
+  for (const part of render()) length += Buffer.byteLength(part);
+  // The SDK does not retry a streamed request (it cannot send the stream again), but the text can
+  // be rendered again: what it would retry (throttling, a server error) is retried here.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: Readable.from(inChunks(render())),
+          ContentLength: length,
+          ContentType: contentType,
+        }),
+      );
+      return;
+    } catch (error) {
+      if (attempt >= PUT_ATTEMPTS || !outageOf(error)) throw error;
+      await sleep(Math.random() * RETRY_BASE_MS * 2 ** attempt);
+    }
+  }
+}
+
+const PUT_ATTEMPTS = 3;
+const RETRY_BASE_MS = 100;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function* inChunks(parts: Iterable<string>): Generator<Buffer> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    pending.push(part);
+    size += part.length;
+    if (size < CHUNK_BYTES) continue;
+    yield Buffer.from(pending.join(''));
+    pending = [];
+    size = 0;
+  }
+  if (pending.length) yield Buffer.from(pending.join(''));
 }

@@ -28,6 +28,7 @@ import { newRequestId, partitionOf } from './ids.ts';
 import { bringOnline } from './online.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 import { actionMatches } from './policy-evaluation.ts';
+import { streamedBodyOf } from './request-body.ts';
 import { authorizationRequests, dynamoRequests } from './request-context.ts';
 import { route53Handlers, route53ResolverHandlers } from './route53.ts';
 import { type StoredObject, s3Handlers } from './s3.ts';
@@ -180,12 +181,13 @@ export class SimulatedAccount {
   attach<C extends AnyClient>(client: C, caller?: Caller): C {
     // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
     const middleware: FinalizeRequestMiddleware<any, any> = (_next, context) => async (args) => {
-      const action = actionOf(context.clientName, context.commandName);
-      if (caller) this.#authorize(caller, action, args.input as object);
-      const fault = this.#callFault?.({ caller: caller?.label, action, input: args.input as object });
-      if (fault) throw fault;
-      const output = await this.#answer(context.clientName, context.commandName, args.input as object);
-      return { output, response: {} };
+      // A streamed body is read off the request, as the wire carries it (request-body.ts).
+      const body = await streamedBodyOf(args.request);
+      const input = (body ? { ...(args.input as object), Body: body } : args.input) as object;
+      return {
+        output: await this.serve(caller, context.clientName, context.commandName, input),
+        response: {},
+      };
     };
     client.middlewareStack.add(middleware, {
       step: 'finalizeRequest',
@@ -198,20 +200,31 @@ export class SimulatedAccount {
   }
 
   /**
+   * One call of an SDK command, as an attached client's middleware makes it: authorized for the
+   * caller (when there is one), then answered from the world. The benchmark's stage processes
+   * reach the account through this too (test/support/bench/isolated-stages.ts).
+   */
+  async serve(
+    caller: Caller | undefined,
+    clientName: string | undefined,
+    commandName: string | undefined,
+    input: object,
+  ): Promise<object> {
+    const action = actionOf(clientName, commandName);
+    if (caller) this.#authorize(caller, action, input);
+    const fault = this.#callFault?.({ caller: caller?.label, action, input });
+    if (fault) throw fault;
+    return this.#answer(clientName, commandName, input);
+  }
+
+  /**
    * A client this account does not serve (DynamoDB: dynalite on loopback) still runs under the
    * caller's role: each call is authorized and traced here, then sent on.
    */
   guard<C extends AnyClient>(client: C, caller: Caller): C {
     // biome-ignore lint/suspicious/noExplicitAny: see AnyClient.
     const middleware: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const scope = { ...this.#scope(caller) };
-      const requests = dynamoRequests(operation, args.input as Record<string, unknown>, scope);
-      this.#decide(
-        caller,
-        'dynamodb',
-        requests.length ? requests : [{ action: `dynamodb:${operation}`, resource: '*', context: {} }],
-      );
+      this.authorizeTable(caller, context.commandName, args.input as Record<string, unknown>);
       return next(args);
     };
     client.middlewareStack.add(middleware, {
@@ -221,6 +234,17 @@ export class SimulatedAccount {
       override: true,
     });
     return client;
+  }
+
+  /** Authorizes (and traces) one DynamoDB command of `caller`; throws the denial AWS would send. */
+  authorizeTable(caller: Caller, commandName: string | undefined, input: Record<string, unknown>): void {
+    const operation = (commandName ?? 'Unknown').replace(/Command$/, '');
+    const requests = dynamoRequests(operation, input, { ...this.#scope(caller) });
+    this.#decide(
+      caller,
+      'dynamodb',
+      requests.length ? requests : [{ action: `dynamodb:${operation}`, resource: '*', context: {} }],
+    );
   }
 
   #scope(caller: Caller) {

@@ -2,7 +2,10 @@
  * The simulated S3 API: PutObject into a bucket of this account and GetObject back. Nothing is
  * persisted beyond the account object: each object is kept in the account's `objects` (tests read
  * the stored report there; a key written again replaces the earlier object, as S3 without
- * versioning does). Bucket names follow S3's rules, so a malformed name fails here as in AWS.
+ * versioning does). Bucket names follow S3's rules, so a malformed name fails here as in AWS. A
+ * body may be streamed (read off the request: request-body.ts); S3 then needs its length up front
+ * (`ContentLength`) and refuses a body of another length, as it does any body whose length is
+ * not the one declared.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -37,6 +40,12 @@ function putObject(input: PutObjectRequest, ctx: SimContext) {
   if (!input.Key || Buffer.byteLength(input.Key) > 1024)
     throw awsError('s3', 'KeyTooLongError', 'Your key is too long');
   const Bytes = bodyBytes(input.Body);
+  if (input.ContentLength !== undefined && input.ContentLength !== Bytes.byteLength)
+    throw awsError(
+      's3',
+      'IncompleteBody',
+      'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+    );
   ctx.store({
     Bucket: input.Bucket,
     Key: input.Key,

@@ -1,4 +1,5 @@
 /** The simulated S3 PutObject and EventBridge PutEvents, through the real SDK clients. */
+import { Readable } from 'node:stream';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,33 @@ describe('simulated S3', () => {
     await expect(
       clients.s3.send(new GetObjectCommand({ Bucket: 'reports-bucket', Key: 'work/r/none' })),
     ).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
+  it('takes a streamed body of the length declared, and refuses one of another length (IncompleteBody)', async () => {
+    const { simulated, clients } = account();
+    const streamed = () => Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]);
+
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: 'reports-bucket',
+        Key: 'runs/a/r.json',
+        Body: streamed(),
+        ContentLength: 7,
+      }),
+    );
+    for (const ContentLength of [6, 8])
+      await expect(
+        clients.s3.send(
+          new PutObjectCommand({
+            Bucket: 'reports-bucket',
+            Key: 'runs/a/bad',
+            Body: streamed(),
+            ContentLength,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'IncompleteBody', $metadata: { httpStatusCode: 400 } });
+
+    expect(simulated.objects.map((o) => [o.Key, o.Body])).toEqual([['runs/a/r.json', '{"a":1}']]);
   });
 
   it('refuses a bucket name S3 would refuse', async () => {

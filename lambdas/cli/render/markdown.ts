@@ -19,25 +19,11 @@ export const MARKDOWN_BUDGET = 60_000;
 const GROUP_IDS_SHOWN = 20;
 
 export function renderMarkdown(report: Report, budget = MARKDOWN_BUDGET): string {
-  const s = report.summary;
-  const head = [
-    `# ssm-doctor report — ${report.accountId} / ${report.region}`,
-    '',
-    `Generated ${report.generatedAt}. Remediation mode: \`${report.settings.remediationMode}\`.`,
-    '',
-    '| running | online | not registered | connection lost | ignored | in grace period |',
-    '|---|---|---|---|---|---|',
-    `| ${s.runningInstances} | ${s.online} | ${s.notRegistered} | ${s.connectionLost} | ${s.ignored} | ${s.inGracePeriod} |`,
-    '',
-  ];
-  if (report.errors.length)
-    head.push('## Run errors', '', ...report.errors.map((e) => `- ${markdownText(e.message, 500)}`), '');
-  if (!report.findings.length) head.push('No unmanaged instances found.', '');
   const note = 1024;
   const body = new BudgetedLines(budget - note);
-  body.push(head);
+  body.push(headLines(report));
   if (report.groups.length) {
-    body.push(['## Root causes', '', `${groupsHeadline(report.groups, report.findings.length)}`, '']);
+    body.push(rootCausesLead(report));
     // The groups get at most half of the document, so instances in no group still get a place.
     const groups = new BudgetedLines(budget / 2);
     const groupsShown = groups.pushEach(report.groups, (g) => groupSection(g, report.groups.indexOf(g)));
@@ -55,6 +41,45 @@ export function renderMarkdown(report: Report, budget = MARKDOWN_BUDGET): string
     );
   return `${body.lines.join('\n')}\n`;
 }
+
+/**
+ * The whole document with no size bound, a block of lines at a time: `renderMarkdown(report,
+ * Infinity)` is these lines, each ended by a newline. The kept report is written from it as it is
+ * rendered, so a fleet's document is never whole in memory.
+ */
+export function* markdownBlocks(report: Report): Generator<readonly string[]> {
+  yield headLines(report);
+  if (report.groups.length) {
+    yield rootCausesLead(report);
+    for (const [i, g] of report.groups.entries()) yield groupSection(g, i);
+  }
+  for (const f of report.findings) yield section(f);
+}
+
+function headLines(report: Report): string[] {
+  const s = report.summary;
+  const head = [
+    `# ssm-doctor report — ${report.accountId} / ${report.region}`,
+    '',
+    `Generated ${report.generatedAt}. Remediation mode: \`${report.settings.remediationMode}\`.`,
+    '',
+    '| running | online | not registered | connection lost | ignored | in grace period |',
+    '|---|---|---|---|---|---|',
+    `| ${s.runningInstances} | ${s.online} | ${s.notRegistered} | ${s.connectionLost} | ${s.ignored} | ${s.inGracePeriod} |`,
+    '',
+  ];
+  if (report.errors.length)
+    head.push('## Run errors', '', ...report.errors.map((e) => `- ${markdownText(e.message, 500)}`), '');
+  if (!report.findings.length) head.push('No unmanaged instances found.', '');
+  return head;
+}
+
+const rootCausesLead = (report: Report) => [
+  '## Root causes',
+  '',
+  `${groupsHeadline(report.groups, report.findings.length)}`,
+  '',
+];
 
 function groupSection(g: RootCauseGroup, i: number): string[] {
   const more = g.instanceIds.length - GROUP_IDS_SHOWN;

@@ -189,7 +189,9 @@ async function runFindings(
         remediations: check?.remediations ?? remediations[finding.instanceId]?.remediations ?? [],
         nextSteps: check?.nextStep ? [check.nextStep, ...finding.nextSteps] : finding.nextSteps,
       };
-      compressed.set(full.instanceId, gzipSync(JSON.stringify(full)));
+      // Copied: zlib hands back a view of its 16 KB output chunk, which would keep all 16 KB alive
+      // for a finding's 2–3 KB (160 MB at 10,000 findings instead of ~30).
+      compressed.set(full.instanceId, Buffer.from(gzipSync(JSON.stringify(full))));
       findings.push({
         ...full,
         checks: full.checks.map((c) => (c.status === 'fail' ? c : { ...c, evidence: {} })),

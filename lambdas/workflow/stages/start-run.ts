@@ -10,8 +10,9 @@ import { collectSharedFacts, readRunDhmc, sliceFor } from '../../aws/collect.ts'
 import { type InstanceShape, readInventory } from '../../aws/inventory.ts';
 import { mapBounded } from '../../aws/paging.ts';
 import { readRunSettings } from '../../aws/settings.ts';
-import { batchesOf, discover } from '../../engine/discovery.ts';
+import { batchesOf, type Discovery, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
+import type { Settings } from '../../engine/settings.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchObject, CandidateRef, RunMeta } from '../run-data.ts';
@@ -32,10 +33,7 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     const { settings, errors } = await readRunSettings(deps.clients.ssm, deps.env.SETTINGS_PREFIX);
     // Where the stage runs is its deployment's, not a question for STS.
     const identity = { accountId: deps.env.ACCOUNT_ID, partition: deps.env.PARTITION };
-    // A large region's instances do not all fit in memory whole: discovery reads what it judges
-    // by, and only the candidates are read again in full (what their shared facts need).
-    const inventory = await readInventory(deps.clients, undefined, { shape: discoveryProbe });
-    const discovery = discover(inventory.instances, inventory.registrations, settings, now);
+    const discovery = await discoverRegion(deps, settings, now);
     const { summary } = discovery;
     const candidates = (
       await stillRunning(deps, runId, discovery.candidates, (c) => c.instance.InstanceId ?? '')
@@ -63,7 +61,7 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
       identity,
       region: deps.clients.region,
       settings,
-      errors: [...errors, ...inventory.errors, ...discovery.errors],
+      errors: [...errors, ...discovery.errors],
       summary,
       ignored: discovery.ignored,
       batchCount: batches.length,
@@ -89,6 +87,23 @@ export async function startRun(deps: StageDeps<'start-run'>, input: StartRunInpu
     await deps.store.releaseLock(runId);
     throw error;
   }
+}
+
+/**
+ * Discovery of the whole region. A large region's instances do not all fit in memory whole: it
+ * reads what it judges by, and only the candidates are read again in full (what their shared
+ * facts need). Only its result outlives the call: the inventory (at 100,000 instances, ~120 MB of
+ * instances and registrations) is garbage before the candidates' facts are read.
+ */
+async function discoverRegion(
+  deps: StageDeps<'start-run'>,
+  settings: Settings,
+  now: Date,
+): Promise<Discovery> {
+  const inventory = await readInventory(deps.clients, undefined, { shape: discoveryProbe });
+  const discovery = discover(inventory.instances, inventory.registrations, settings, now);
+  // The inventory's own errors (discovery fell back to the slower registration listing) are the run's too.
+  return { ...discovery, errors: [...inventory.errors, ...discovery.errors] };
 }
 
 /** What discovery judges an instance by (`engine/discovery.ts`): its id, state, tags, operator, launch time. */

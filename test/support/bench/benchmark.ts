@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { GenerateOptions } from './generate-world.ts';
 import type { RunResult } from './measure.ts';
 import type { WorkflowResult } from './measure-workflow.ts';
-import { evaluateTargets, type TargetResult, type WorldMeasurement } from './targets.ts';
+import { evaluateTargets, TARGETS, type TargetResult, type WorldMeasurement } from './targets.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 export const LATENCY_MS = 25;
@@ -36,10 +36,17 @@ export interface BenchmarkOutcome {
   targets: TargetResult[];
 }
 
+export interface BenchmarkOptions {
+  /** The memory size each workflow stage runs as if its function had (MB); default: the target. */
+  stageMemoryMb?: number;
+}
+
 export async function runBenchmark(
   log: (line: string) => void,
   worlds: readonly WorldSpec[] = WORLDS,
+  options: BenchmarkOptions = {},
 ): Promise<BenchmarkOutcome> {
+  const stageMemoryMb = options.stageMemoryMb ?? TARGETS.workflow.maxStageRssMb;
   const measured: WorldMeasurement[] = [];
   for (const spec of worlds) {
     const world: GenerateOptions = {
@@ -49,11 +56,12 @@ export async function runBenchmark(
     };
     const offline = await scanInChild(`${spec.label} scan, offline`, world, 0);
     const latency = await scanInChild(`${spec.label} scan, ${LATENCY_MS} ms/call`, world, LATENCY_MS);
-    const workflow = await workflowInChild(`${spec.label} workflow`, world, 0);
+    const workflow = await workflowInChild(`${spec.label} workflow`, world, 0, stageMemoryMb);
     const workflowLatency = await workflowInChild(
       `${spec.label} workflow, ${LATENCY_MS} ms/call`,
       world,
       LATENCY_MS,
+      stageMemoryMb,
     );
     const m: WorldMeasurement = {
       spec,
@@ -101,7 +109,7 @@ export function summaryLine(m: WorldMeasurement) {
   };
 }
 
-function fail(label: string, error: string): WorkflowResult {
+function fail(label: string, error: string, stageMemoryMb: number): WorkflowResult {
   return {
     completed: false,
     error: `${label}: ${error}`,
@@ -112,7 +120,10 @@ function fail(label: string, error: string): WorkflowResult {
     writeUnitsSecondRun: 0,
     largestItemBytes: 0,
     maxPayloadBytes: 0,
+    stageMemoryMb,
     stageRssMb: {},
+    stageIdleRssMb: {},
+    stageFailures: {},
     maxStageRssMb: 0,
     wallMs: 0,
   };
@@ -129,12 +140,13 @@ async function workflowInChild(
   label: string,
   world: GenerateOptions,
   latencyMs: number,
+  stageMemoryMb: number,
 ): Promise<WorkflowResult> {
-  const reply = await inChild({ kind: 'workflow', label, world, latencyMs }).catch(
+  const reply = await inChild({ kind: 'workflow', label, world, latencyMs, stageMemoryMb }).catch(
     (error: Error) => ({ ok: false, error: error.message }) as const,
   );
   if (reply.ok && reply.kind === 'workflow') return reply.run;
-  return fail(label, reply.ok ? 'wrong reply' : reply.error);
+  return fail(label, reply.ok ? 'wrong reply' : reply.error, stageMemoryMb);
 }
 
 /** One measurement in a fresh Node process (same loader flags, e.g. `--import tsx`), GC exposed. */
@@ -196,5 +208,11 @@ function printWorld(log: (line: string) => void, m: WorldMeasurement) {
     w.apiCalls,
     `${Math.round(w.wallMs)} ms offline, ${w.latencyWallMs === undefined ? 'did not complete' : `${Math.round(w.latencyWallMs)} ms`} at ${LATENCY_MS} ms/call; DynamoDB ${w.writes} writes, ${w.writeUnits} write units (second run ${w.writeUnitsSecondRun}), largest item ${w.largestItemBytes} B; largest state payload ${w.maxPayloadBytes} B`,
   );
-  log(`     stage peak RSS (as if alone, MB): ${JSON.stringify(w.stageRssMb)}`);
+  log(
+    `     stage peak RSS, each in its own process as a ${w.stageMemoryMb} MB function (MB): ${JSON.stringify(w.stageRssMb)}`,
+  );
+  log(
+    `     stage process RSS with its handler loaded, before any work (MB): ${JSON.stringify(w.stageIdleRssMb)}`,
+  );
+  for (const [state, why] of Object.entries(w.stageFailures)) log(`     ${state}: a process ${why}`);
 }

@@ -217,7 +217,7 @@ export function evaluateTargets(worlds: readonly WorldMeasurement[]): TargetResu
       `${w.apiCalls}`,
     );
     add(
-      `workflow: every stage < ${TARGETS.workflow.maxStageRssMb} MB at 100,000`,
+      `workflow: every stage < ${TARGETS.workflow.maxStageRssMb} MB at 100,000 (peak RSS, each in its own process as a ${w.stageMemoryMb} MB function)`,
       w.completed && w.maxStageRssMb < TARGETS.workflow.maxStageRssMb,
       `${w.maxStageRssMb} MB ${JSON.stringify(w.stageRssMb)}`,
     );

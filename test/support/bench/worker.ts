@@ -3,7 +3,7 @@
  * then either scan it (the CLI path) or run the deployed workflow on it, and send the result to
  * the parent. A process per measurement keeps one run's garbage out of the next one's peak RSS.
  */
-import net from 'node:net';
+import './loopback-only.ts';
 import type { GenerateOptions } from './generate-world.ts';
 import type { RunResult } from './measure.ts';
 import type { WorkflowResult } from './measure-workflow.ts';
@@ -13,6 +13,8 @@ export interface WorkerRequest {
   label: string;
   world: GenerateOptions;
   latencyMs: number;
+  /** Workflow only: the memory size each stage runs as if its function had (MB). */
+  stageMemoryMb?: number;
 }
 
 export type WorkerReply =
@@ -22,19 +24,13 @@ export type WorkerReply =
 
 async function main(request: WorkerRequest): Promise<WorkerReply> {
   if (request.kind === 'workflow') {
-    // What one Lambda holds before it does anything: the handlers and their SDKs, loaded.
-    await Promise.all(
-      ['start-run', 'diagnose-batch', 'remediate', 'verify', 'report', 'notify-failure'].map(
-        (name) => import(`../../../lambdas/handlers/${name}.ts`),
-      ),
-    );
-    const baselineMb = process.memoryUsage().rss / 1024 / 1024;
     const { generateWorld } = await import('./generate-world.ts');
     const { measureWorkflow } = await import('./measure-workflow.ts');
+    const world = generateWorld(request.world);
     // With latency, only the first run's wall time is wanted: the figures come from the offline run.
     const run = await measureWorkflow(
-      generateWorld(request.world),
-      baselineMb,
+      world,
+      request.stageMemoryMb ?? 512,
       request.latencyMs,
       request.latencyMs === 0,
     );
@@ -48,17 +44,6 @@ async function main(request: WorkerRequest): Promise<WorkerReply> {
     run: await measureScan(request.label, generateWorld(request.world), request.latencyMs),
   };
 }
-
-// Every AWS call is answered by the simulated account; only dynalite on loopback may be reached.
-const originalConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function loopbackOnly(this: net.Socket, ...args: unknown[]) {
-  const first = args[0] as { host?: string } | number | undefined;
-  const host = typeof first === 'object' && first !== null ? (first.host ?? 'localhost') : 'localhost';
-  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
-    throw new Error(`the benchmark must not open network connections (tried ${host})`);
-  }
-  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
 
 const send = (reply: WorkerReply) =>
   new Promise<void>((resolve) => {

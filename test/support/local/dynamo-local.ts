@@ -6,10 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 // dynalite ships no types: it is a function returning an http.Server.
 import dynalite from 'dynalite';
+import { localDynamoConfig } from './dynamo-config.ts';
 
 export interface LocalDynamo {
   client: DynamoDBClient;
   tableName: string;
+  /** Where the server listens (`http://127.0.0.1:<port>`): clients in other processes reach it here. */
+  endpoint: string;
   /** Another client of the same server (each stage gets its own, under its own role). */
   newClient(): DynamoDBClient;
   close(): Promise<void>;
@@ -33,14 +36,10 @@ export async function startLocalDynamo(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   const clients: DynamoDBClient[] = [];
   const newClient = () => {
-    const made = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 2,
-    });
+    const made = new DynamoDBClient(localDynamoConfig(endpoint));
     clients.push(made);
     options.observe?.(made);
     return made;
@@ -69,6 +68,7 @@ export async function startLocalDynamo(
   return {
     client,
     tableName,
+    endpoint,
     newClient,
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,13 +11,13 @@ import './promise-with-resolvers.ts';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_SETTINGS, SETTING_SPECS } from '../../../lambdas/engine/settings.ts';
-import type { CallFault } from '../../../lambdas/sim/account.ts';
+import type { Caller, CallFault } from '../../../lambdas/sim/account.ts';
 import { SimulatedAccount, type TraceEntry, type World } from '../../../lambdas/sim/index.ts';
-import { type LocalDeployment, localBucketName } from './deployment.ts';
+import { type DeployedStage, type LocalDeployment, localBucketName } from './deployment.ts';
 import type { LocalDynamo } from './dynamo-local.ts';
 import { STAGE_HANDLERS } from './handlers.ts';
 
-type Json = Parameters<StateMachine['run']>[0];
+export type Json = Parameters<StateMachine['run']>[0];
 export type LocalEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
 
 export const SETTINGS_PREFIX = '/ssm-doctor/';
@@ -140,6 +140,15 @@ export function seededParameters(world: World, overrides: Record<string, string>
   return { ...world, ssm: { ...world.ssm, Parameters: parameters } } as World;
 }
 
+/** Whom a Task state's calls come from: its function's role, with the statements the template gives it. */
+export function callerOf(account: SimulatedAccount, state: string, deployed: DeployedStage): Caller {
+  return {
+    label: state,
+    principalArn: account.assumedRoleArn(deployed.roleName, deployed.functionId),
+    policies: deployed.policies,
+  };
+}
+
 /** The stack's report bucket, as a local run names it. */
 export const reportBucketOf = (account: SimulatedAccount) =>
   localBucketName(account.accountId, account.region);
@@ -155,11 +164,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
   const logs: LocalRun['logs'] = [];
   const stages: Record<string, (input: Json) => Promise<Json>> = {};
   for (const [state, deployed] of Object.entries(deployment.stages)) {
-    const caller = {
-      label: state,
-      principalArn: account.assumedRoleArn(deployed.roleName, deployed.functionId),
-      policies: deployed.policies,
-    };
+    const caller = callerOf(account, state, deployed);
     const invoke = STAGE_HANDLERS[deployed.stage].withRuntime({
       env: { ...deployed.env, AWS_REGION: account.region },
       clients: { simulated: account, caller, retry: 'immediate' },
