@@ -3,12 +3,7 @@
  * each gets exactly the environment its manifest names and the IAM derived from it
  * (`lib/iam/stage-policy.ts`); nothing here lists an action.
  *
- * Memory and timeouts come from `npm run bench`: a whole 10,000-instance scan peaks at ~340 MB in
- * one process and makes ~900 calls (~6 s at 25 ms each, serial pages of 50 registrations being the
- * long pole). `start-run` holds the whole inventory, so it gets 1024 MB (Lambda CPU grows with
- * memory) and 5 minutes — 10× the measured time at a pessimistic 100 ms per call. A batch is 100
- * candidates (~60 calls): 1024 MB and 10 minutes leave room for throttling back-off. The other
- * stages read the run's findings from the table and make a handful of calls.
+ * Memory and timeouts come from `npm run bench` (see SIZING).
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -37,19 +32,21 @@ export interface StageFunctionsProps {
 }
 
 /**
- * Sized from `npm run bench` (README "Scale": each stage's peak heap growth as if it ran alone,
- * an upper bound): at 100,000 instances / 10,000 candidates Start run grows ~1.1 GB (the region's
- * inventory, the shared facts, the batch objects) and Report ~1.3 GB (every finding, compressed
- * evidence, the archive), so both get 1.5 GB; a batch, Plan-and-apply and Verify stay near 300 MB.
- * Start run's 10 minutes cover discovery by id chunks at the assumed SSM rate (~75 s at 100,000)
- * plus the shared reads; each Task times out 30 s after its function (lib/constructs/workflow.ts).
+ * Sized from `npm run bench` (README "Scale"), which runs each stage in processes of its own with
+ * the heap limits of a 512 MB function and reports their peak RSS ("Max Memory Used"). At 100,000
+ * instances / 10,000 candidates: Start run 352 MB, Report 426 MB, a batch 187 MB, Plan-and-apply
+ * 215 MB. Start run and Report get 1024 MB — headroom over their 100k peaks (Report's would leave
+ * 17% at 512) and twice the CPU for the two stages whose work grows with the region — the others
+ * 512 MB. Start run's 10 minutes cover discovery (the node list, ~100 pages at 100,000 nodes; by id
+ * at the assumed SSM rate, ~75 s, where it falls back) plus the shared reads; each Task times out
+ * 30 s after its function (lib/constructs/workflow.ts).
  */
 const SIZING: Record<StageName, { memorySize: number; minutes: number }> = {
-  'start-run': { memorySize: 1536, minutes: 10 },
+  'start-run': { memorySize: 1024, minutes: 10 },
   'diagnose-batch': { memorySize: 512, minutes: 10 },
   remediate: { memorySize: 512, minutes: 5 },
   verify: { memorySize: 512, minutes: 2 },
-  report: { memorySize: 1536, minutes: 5 },
+  report: { memorySize: 1024, minutes: 5 },
   'notify-failure': { memorySize: 512, minutes: 1 },
 };
 

@@ -220,8 +220,8 @@ describe('functions', () => {
   it('gives the stages that hold a whole run more memory, and the batches time', () => {
     const fn = (name: StageName) => resources[logicalIdOf(synth.stack.functions[name].function)]?.Properties;
     // Start run holds the region's inventory and shared facts, Report every finding (README "Scale").
-    expect(fn('start-run')).toMatchObject({ MemorySize: 1536, Timeout: 600 });
-    expect(fn('report')).toMatchObject({ MemorySize: 1536, Timeout: 300 });
+    expect(fn('start-run')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
+    expect(fn('report')).toMatchObject({ MemorySize: 1024, Timeout: 300 });
     expect(fn('diagnose-batch')).toMatchObject({ MemorySize: 512, Timeout: 600 });
     for (const light of ['remediate', 'verify', 'notify-failure'] as const) {
       expect(fn(light)?.MemorySize).toBe(512);
