@@ -69,8 +69,20 @@ export function encode(value: unknown): Uint8Array {
   return gzipSync(json);
 }
 
+/** Strings longer than this are rarely repeated (commands, messages): not worth a lookup. */
+const INTERNED_UP_TO = 256;
+
 export function decode(bytes: Uint8Array): unknown {
+  // JSON.parse makes a string per value: the same check id, sentence or resource id a hundred
+  // findings repeat would be held a hundred times (a third of a page's heap). One copy each.
+  const strings = new Map<string, string>();
   return JSON.parse(gunzipSync(bytes).toString('utf8'), (_key, value) => {
+    if (typeof value === 'string' && value.length <= INTERNED_UP_TO) {
+      const known = strings.get(value);
+      if (known !== undefined) return known;
+      strings.set(value, value);
+      return value;
+    }
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const keys = Object.keys(value);
       if (keys.length === 1 && typeof value.$date === 'string') return new Date(value.$date);

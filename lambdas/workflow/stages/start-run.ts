@@ -13,6 +13,7 @@ import { readRunSettings } from '../../aws/settings.ts';
 import { batchesOf, type Discovery, discover } from '../../engine/discovery.ts';
 import type { Candidate } from '../../engine/facts.ts';
 import type { Settings } from '../../engine/settings.ts';
+import { IGNORE_TAG, OPT_OUT_TAG } from '../../engine/tags.ts';
 import type { StartRunInput, StartRunOutput } from '../contract.ts';
 import { LOCK_SECONDS, type StageDeps } from '../deps.ts';
 import type { BatchObject, CandidateRef, RunMeta } from '../run-data.ts';
@@ -106,12 +107,19 @@ async function discoverRegion(
   return { ...discovery, errors: [...inventory.errors, ...discovery.errors] };
 }
 
-/** What discovery judges an instance by (`engine/discovery.ts`): its id, state, tags, operator, launch time. */
+/** The tags discovery reads (any case, as `engine/tags.ts` matches them): the name and the steering tags. */
+const JUDGED_TAGS = new Set(['name', OPT_OUT_TAG, IGNORE_TAG]);
+
+/**
+ * What discovery judges an instance by (`engine/discovery.ts`): its id, state name, the tags it
+ * reads, whether a service operates it, launch time. Nothing more is held per instance: a real
+ * fleet's tags (dozens an instance) would otherwise outweigh the rest.
+ */
 const discoveryProbe: InstanceShape = ({ InstanceId, State, Tags, Operator, LaunchTime }) => ({
   InstanceId,
-  State,
-  Tags,
-  Operator,
+  State: { Name: State?.Name },
+  Tags: Tags?.filter((tag) => JUDGED_TAGS.has(tag.Key?.toLowerCase() ?? '')),
+  ...(Operator ? { Operator: { Managed: Operator.Managed } } : {}),
   LaunchTime,
 });
 
