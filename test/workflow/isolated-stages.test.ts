@@ -72,6 +72,7 @@ describe('stages in processes of their own (the benchmark)', () => {
     const states = ['Start run', 'Diagnose batch', 'Plan and apply fixes', 'Verify', 'Report and notify'];
     const stages = isolated.stages as IsolatedStages;
     expect(Object.keys(stages.peakRssMb).sort()).toEqual([...states].sort());
+    expect(Object.keys(stages.cpuSeconds).sort()).toEqual([...states].sort());
     for (const state of states) {
       expect(stages.peakRssMb[state]).toBeGreaterThanOrEqual(stages.idleRssMb[state] ?? Number.NaN);
       expect(stages.idleRssMb[state]).toBeGreaterThan(20);

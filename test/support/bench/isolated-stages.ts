@@ -165,6 +165,11 @@ export class IsolatedStages {
   readonly peakRssMb: Record<string, number> = {};
   /** Per state: a fresh process's RSS with its handler loaded, before any invocation (MB). */
   readonly idleRssMb: Record<string, number> = {};
+  /**
+   * Per state: the most CPU one invocation used (user + system seconds, its own process only):
+   * with Lambda's CPU share (a full vCPU at 1,769 MB), what a memory size means for its duration.
+   */
+  readonly cpuSeconds: Record<string, number> = {};
   /** Per state: why one of its processes died, if one did. */
   readonly failures: Record<string, string> = {};
   readonly #idle = new Map<string, StageProcess[]>();
@@ -204,6 +209,7 @@ export class IsolatedStages {
     const proc = this.#idle.get(state)?.pop() ?? this.#start(state);
     const result = await proc.invoke(input, this.account.now().toISOString());
     this.peakRssMb[state] = Math.max(this.peakRssMb[state] ?? 0, Math.round(result.peakRssMb));
+    this.cpuSeconds[state] = Math.max(this.cpuSeconds[state] ?? 0, Math.round(result.cpuMs / 100) / 10);
     this.#idle.set(state, [...(this.#idle.get(state) ?? []), proc]);
     if (!result.ok) throw fromWireError(result.error);
     return result.output;
