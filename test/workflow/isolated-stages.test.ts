@@ -16,13 +16,13 @@ import { archivedReport, sampleFleet, withTable } from './harness.ts';
 
 const SETTINGS = { 'remediation-mode': 'on', 'enforce-imdsv2': 'true' };
 
-async function runOn(dynamo: LocalDynamo, world: World, isolated: boolean) {
+async function runOn(dynamo: LocalDynamo, world: World, isolated: boolean, memoryMb = 512) {
   const deployment = localDeployment(world, dynamo.tableName);
   const account = new SimulatedAccount(deployedInto(world, deployment, SETTINGS));
   const tableCalls: string[] = [];
   const stages = isolated
     ? await IsolatedStages.create(account, deployment, dynamo.endpoint, {
-        memoryMb: 512,
+        memoryMb,
         onTableCall: (command) => tableCalls.push(String(command)),
       })
     : undefined;
@@ -72,11 +72,22 @@ describe('stages in processes of their own (the benchmark)', () => {
     const states = ['Start run', 'Diagnose batch', 'Plan and apply fixes', 'Verify', 'Report and notify'];
     const stages = isolated.stages as IsolatedStages;
     expect(Object.keys(stages.peakRssMb).sort()).toEqual([...states].sort());
+    expect(Object.keys(stages.cpuSeconds).sort()).toEqual([...states].sort());
     for (const state of states) {
       expect(stages.peakRssMb[state]).toBeGreaterThanOrEqual(stages.idleRssMb[state] ?? Number.NaN);
       expect(stages.idleRssMb[state]).toBeGreaterThan(20);
     }
     expect(stages.failures).toEqual({});
+  });
+
+  it('fail a stage whose process needs more than its function has, as Lambda stops it', async () => {
+    const world = await sampleFleet();
+
+    // A Node process with its handler loaded is larger than this, before any work.
+    const isolated = await withTable((dynamo) => runOn(dynamo, world, true, 64));
+
+    expect(isolated.result.status).toBe('FAILED');
+    expect(isolated.stages?.failures['Start run']).toMatch(/^used \d+ MB, more than a 64 MB function has$/);
   });
 });
 

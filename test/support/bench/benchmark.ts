@@ -123,6 +123,7 @@ function fail(label: string, error: string, stageMemoryMb: number): WorkflowResu
     stageMemoryMb,
     stageRssMb: {},
     stageIdleRssMb: {},
+    stageCpuSeconds: {},
     stageFailures: {},
     maxStageRssMb: 0,
     wallMs: 0,
@@ -214,5 +215,6 @@ function printWorld(log: (line: string) => void, m: WorldMeasurement) {
   log(
     `     stage process RSS with its handler loaded, before any work (MB): ${JSON.stringify(w.stageIdleRssMb)}`,
   );
+  log(`     most CPU one invocation used (s, its own process): ${JSON.stringify(w.stageCpuSeconds)}`);
   for (const [state, why] of Object.entries(w.stageFailures)) log(`     ${state}: a process ${why}`);
 }

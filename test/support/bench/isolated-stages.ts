@@ -19,8 +19,13 @@
  * answer a call, and what it keeps on the stage's behalf (S3 objects, SNS messages, events), nor
  * dynalite's items and request handling — in AWS all of that is the service's. Not modelled: the
  * SDK's parsing of a wire response (the simulator hands over parsed outputs), and Lambda's own
- * runtime client. A stage that needs more heap than its function would have dies as it would in
- * Lambda (`failures`: out of memory), and the run fails.
+ * runtime client.
+ *
+ * A stage that needs more than its function has fails as in Lambda, and with it the run
+ * (`failures` says why): a heap that outgrows the limits dies as V8 runs out of it, and a process
+ * whose peak RSS passes the memory size (Buffers are outside the heap limit) fails its invocation
+ * with Lambda's `Runtime.OutOfMemory` — told here only when the invocation returns, after what it
+ * did (Lambda would have stopped it there).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,6 +170,11 @@ export class IsolatedStages {
   readonly peakRssMb: Record<string, number> = {};
   /** Per state: a fresh process's RSS with its handler loaded, before any invocation (MB). */
   readonly idleRssMb: Record<string, number> = {};
+  /**
+   * Per state: the most CPU one invocation used (user + system seconds, its own process only):
+   * with Lambda's CPU share (a full vCPU at 1,769 MB), what a memory size means for its duration.
+   */
+  readonly cpuSeconds: Record<string, number> = {};
   /** Per state: why one of its processes died, if one did. */
   readonly failures: Record<string, string> = {};
   readonly #idle = new Map<string, StageProcess[]>();
@@ -204,6 +214,14 @@ export class IsolatedStages {
     const proc = this.#idle.get(state)?.pop() ?? this.#start(state);
     const result = await proc.invoke(input, this.account.now().toISOString());
     this.peakRssMb[state] = Math.max(this.peakRssMb[state] ?? 0, Math.round(result.peakRssMb));
+    this.cpuSeconds[state] = Math.max(this.cpuSeconds[state] ?? 0, Math.round(result.cpuMs / 100) / 10);
+    if (result.peakRssMb > this.options.memoryMb) {
+      // Lambda stops an environment that passes its memory size, and starts another for the next.
+      const why = `used ${Math.round(result.peakRssMb)} MB, more than a ${this.options.memoryMb} MB function has`;
+      this.failures[state] = why;
+      proc.child.disconnect();
+      throw Object.assign(new Error(`${state}: ${why}`), { name: 'Runtime.OutOfMemory' });
+    }
     this.#idle.set(state, [...(this.#idle.get(state) ?? []), proc]);
     if (!result.ok) throw fromWireError(result.error);
     return result.output;

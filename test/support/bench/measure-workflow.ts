@@ -29,6 +29,8 @@ export interface WorkflowResult {
   stageRssMb: Record<string, number>;
   /** Per state: a process's RSS with the handler loaded, before its first invocation (MB). */
   stageIdleRssMb: Record<string, number>;
+  /** Per state: the most CPU one invocation used (seconds, its own process). */
+  stageCpuSeconds: Record<string, number>;
   /** Per state: why a process of it died (out of memory under the heap limit, …), if one did. */
   stageFailures: Record<string, string>;
   maxStageRssMb: number;
@@ -154,6 +156,7 @@ export async function measureWorkflow(
       stageMemoryMb,
       stageRssMb,
       stageIdleRssMb: stages.idleRssMb,
+      stageCpuSeconds: stages.cpuSeconds,
       stageFailures: stages.failures,
       maxStageRssMb: Math.max(0, ...Object.values(stageRssMb)),
       wallMs,

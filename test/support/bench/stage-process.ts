@@ -117,11 +117,16 @@ export function runStageProcess(handler: StageHandler<never, unknown>): void {
     }
     now = new Date(message.now);
     const { invocation } = message;
+    const cpu = process.cpuUsage();
+    const cost = () => {
+      const used = process.cpuUsage(cpu);
+      return { peakRssMb: peakRssMb(), cpuMs: (used.user + used.system) / 1000 };
+    };
     try {
       const output = await invoke(message.input as never);
-      send({ type: 'result', invocation, ok: true, output, peakRssMb: peakRssMb() });
+      send({ type: 'result', invocation, ok: true, output, ...cost() });
     } catch (error) {
-      send({ type: 'result', invocation, ok: false, error: toWireError(error), peakRssMb: peakRssMb() });
+      send({ type: 'result', invocation, ok: false, error: toWireError(error), ...cost() });
     }
   });
   process.on('disconnect', () => process.exit(0));

@@ -22,8 +22,14 @@ export type StageMessage =
   /** A piece of the streamed body of call `id`, sent before the call itself. */
   | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'table'; id: number; commandName?: string; input: Record<string, unknown> }
-  | { type: 'result'; invocation: number; ok: true; output: unknown; peakRssMb: number }
-  | { type: 'result'; invocation: number; ok: false; error: WireError; peakRssMb: number };
+  | ({ type: 'result'; invocation: number; ok: true; output: unknown } & InvocationCost)
+  | ({ type: 'result'; invocation: number; ok: false; error: WireError } & InvocationCost);
+
+/** What an invocation cost its process: the peak RSS so far (MB), and its own CPU time (user + system, ms). */
+export interface InvocationCost {
+  peakRssMb: number;
+  cpuMs: number;
+}
 
 /** Sent to the stage process. */
 export type AccountMessage =
